@@ -1,0 +1,262 @@
+#include "ir/prim.h"
+
+#include <array>
+#include <string>
+#include <unordered_map>
+
+#include "ir/error.h"
+#include "ir/shape_rules.h"
+
+namespace ember::ir {
+
+namespace {
+
+using K = AttrKind;
+
+PrimInfo unary(std::string_view name, uint32_t dtypes, ResultDType result = ResultDType::Same,
+               std::vector<AttrSpec> attrs = {}) {
+  PrimInfo p;
+  p.name = name;
+  p.min_operands = p.max_operands = 1;
+  p.flags = kUnaryElementwise | kElementwise;
+  p.operand_dtypes = dtypes;
+  p.result_dtype = result;
+  p.attrs = std::move(attrs);
+  p.rule = rules::unary_elementwise;
+  return p;
+}
+
+PrimInfo binary(std::string_view name, uint32_t dtypes, ResultDType result = ResultDType::Same) {
+  PrimInfo p;
+  p.name = name;
+  p.min_operands = p.max_operands = 2;
+  p.flags = kBinaryElementwise | kElementwise | (result == ResultDType::Bool ? kComparison : 0);
+  p.operand_dtypes = dtypes;
+  p.result_dtype = result;
+  p.rule = rules::binary_elementwise;
+  return p;
+}
+
+PrimInfo other(std::string_view name, int min_operands, int max_operands, std::vector<AttrSpec> attrs,
+               ShapeRule rule, uint32_t dtypes = kAnyClass, uint32_t flags = 0) {
+  PrimInfo p;
+  p.name = name;
+  p.min_operands = min_operands;
+  p.max_operands = max_operands;
+  p.attrs = std::move(attrs);
+  p.rule = rule;
+  p.operand_dtypes = dtypes;
+  p.flags = flags;
+  return p;
+}
+
+PrimInfo reduction(std::string_view name, uint32_t dtypes) {
+  return other(name, 1, 1, {{"axes", K::Ints}}, rules::reduction, dtypes, kReduction);
+}
+
+PrimInfo info_of(Prim p) {
+  constexpr uint32_t kNum = kNumberClass, kInexact = kInexactClass, kFloat = kFloatClass;
+  switch (p) {
+    case Prim::Neg: return unary("neg", kNum);
+    case Prim::Abs: return unary("abs", kNum, ResultDType::RealPart);
+    case Prim::Sign: return unary("sign", kNum);
+    case Prim::Floor: return unary("floor", kFloat);
+    case Prim::Ceil: return unary("ceil", kFloat);
+    // rounding_method: 0 rounds halves away from zero (lax's default), 1 to nearest even (NumPy's).
+    case Prim::Round: return unary("round", kFloat, ResultDType::Same, {{"rounding_method", K::Int}});
+    case Prim::Exp: return unary("exp", kInexact);
+    case Prim::Exp2: return unary("exp2", kInexact);
+    case Prim::Expm1: return unary("expm1", kInexact);
+    case Prim::Log: return unary("log", kInexact);
+    case Prim::Log1p: return unary("log1p", kInexact);
+    case Prim::Sqrt: return unary("sqrt", kInexact);
+    case Prim::Rsqrt: return unary("rsqrt", kInexact);
+    case Prim::Cbrt: return unary("cbrt", kFloat);
+    case Prim::Sin: return unary("sin", kInexact);
+    case Prim::Cos: return unary("cos", kInexact);
+    case Prim::Tan: return unary("tan", kInexact);
+    case Prim::Asin: return unary("asin", kInexact);
+    case Prim::Acos: return unary("acos", kInexact);
+    case Prim::Atan: return unary("atan", kInexact);
+    case Prim::Sinh: return unary("sinh", kInexact);
+    case Prim::Cosh: return unary("cosh", kInexact);
+    case Prim::Tanh: return unary("tanh", kInexact);
+    case Prim::Asinh: return unary("asinh", kInexact);
+    case Prim::Acosh: return unary("acosh", kInexact);
+    case Prim::Atanh: return unary("atanh", kInexact);
+    case Prim::Logistic: return unary("logistic", kInexact);
+    case Prim::Erf: return unary("erf", kFloat);
+    case Prim::Erfc: return unary("erfc", kFloat);
+    case Prim::IsFinite: return unary("is_finite", kFloat, ResultDType::Bool);
+    case Prim::Not: return unary("not", kBitwiseClass);
+    case Prim::Real: return unary("real", kComplexClass, ResultDType::RealPart);
+    case Prim::Imag: return unary("imag", kComplexClass, ResultDType::RealPart);
+    case Prim::Conj: return unary("conj", kComplexClass);
+    // x ** y for a static integer y (negative y for inexact dtypes only).
+    case Prim::IntegerPow: return unary("integer_pow", kNum, ResultDType::Same, {{"y", K::Int}});
+
+    case Prim::Add: return binary("add", kNum);
+    case Prim::Sub: return binary("sub", kNum);
+    case Prim::Mul: return binary("mul", kNum);
+    case Prim::Div: return binary("div", kNum);
+    case Prim::Rem: return binary("rem", kRealNumberClass);
+    case Prim::Pow: return binary("pow", kNum);
+    case Prim::Max: return binary("max", kAnyClass);
+    case Prim::Min: return binary("min", kAnyClass);
+    case Prim::Atan2: return binary("atan2", kFloat);
+    case Prim::Nextafter: return binary("nextafter", kFloat);
+    case Prim::And: return binary("and", kBitwiseClass);
+    case Prim::Or: return binary("or", kBitwiseClass);
+    case Prim::Xor: return binary("xor", kBitwiseClass);
+    case Prim::ShiftLeft: return binary("shift_left", kIntClass);
+    case Prim::ShiftRightLogical: return binary("shift_right_logical", kIntClass);
+    case Prim::ShiftRightArithmetic: return binary("shift_right_arithmetic", kIntClass);
+    case Prim::Eq: return binary("eq", kAnyClass, ResultDType::Bool);
+    case Prim::Ne: return binary("ne", kAnyClass, ResultDType::Bool);
+    case Prim::Lt: return binary("lt", kOrderedClass, ResultDType::Bool);
+    case Prim::Le: return binary("le", kOrderedClass, ResultDType::Bool);
+    case Prim::Gt: return binary("gt", kOrderedClass, ResultDType::Bool);
+    case Prim::Ge: return binary("ge", kOrderedClass, ResultDType::Bool);
+    case Prim::Complex: return binary("complex", kFloatClass, ResultDType::ComplexOf);
+
+    case Prim::Select: return other("select", 3, 3, {}, rules::select, kAnyClass, kElementwise);
+    case Prim::Clamp: return other("clamp", 3, 3, {}, rules::clamp, kOrderedClass, kElementwise);
+    case Prim::ConvertElementType:
+      return other("convert_element_type", 1, 1, {{"new_dtype", K::DType}, {"weak_type", K::Bool}},
+                   rules::convert_element_type, kAnyClass, kElementwise);
+    case Prim::BitcastConvertType:
+      return other("bitcast_convert_type", 1, 1, {{"new_dtype", K::DType}}, rules::bitcast_convert_type,
+                   kIntClass | kFloatClass);
+    case Prim::BroadcastInDim:
+      return other("broadcast_in_dim", 1, 1, {{"shape", K::Ints}, {"broadcast_dimensions", K::Ints}},
+                   rules::broadcast_in_dim);
+    case Prim::Reshape: return other("reshape", 1, 1, {{"new_sizes", K::Ints}}, rules::reshape);
+    case Prim::Transpose: return other("transpose", 1, 1, {{"permutation", K::Ints}}, rules::transpose);
+    case Prim::Slice:
+      return other("slice", 1, 1,
+                   {{"start_indices", K::Ints}, {"limit_indices", K::Ints}, {"strides", K::Ints}},
+                   rules::slice);
+    // Operands: the array, then one scalar integer start index per dimension. Starts are clamped so the
+    // slice stays in bounds, as in JAX.
+    case Prim::DynamicSlice:
+      return other("dynamic_slice", 1, -1, {{"slice_sizes", K::Ints}}, rules::dynamic_slice);
+    // Operands: the array, the update, then one scalar integer start index per dimension (clamped).
+    case Prim::DynamicUpdateSlice:
+      return other("dynamic_update_slice", 2, -1, {}, rules::dynamic_update_slice);
+    case Prim::Concatenate:
+      return other("concatenate", 1, -1, {{"dimension", K::Int}}, rules::concatenate);
+    // Operands: the array and a scalar padding value. Negative low/high padding crops.
+    case Prim::Pad:
+      return other("pad", 2, 2,
+                   {{"padding_low", K::Ints}, {"padding_high", K::Ints}, {"padding_interior", K::Ints}},
+                   rules::pad);
+    case Prim::Rev: return other("rev", 1, 1, {{"dimensions", K::Ints}}, rules::rev);
+    case Prim::Iota:
+      return other("iota", 0, 0, {{"dtype", K::DType}, {"shape", K::Ints}, {"dimension", K::Int}},
+                   rules::iota);
+    case Prim::ReduceSum: return reduction("reduce_sum", kNum);
+    case Prim::ReduceProd: return reduction("reduce_prod", kNum);
+    case Prim::ReduceMax: return reduction("reduce_max", kOrderedClass);
+    case Prim::ReduceMin: return reduction("reduce_min", kOrderedClass);
+    case Prim::ReduceAnd: return reduction("reduce_and", kBitwiseClass);
+    case Prim::ReduceOr: return reduction("reduce_or", kBitwiseClass);
+    // First index of the extreme value along the one axis in `axes`; NaN counts as the extreme, as NumPy.
+    case Prim::Argmax:
+      return other("argmax", 1, 1, {{"axes", K::Ints}, {"index_dtype", K::DType}}, rules::arg_reduction,
+                   kOrderedClass);
+    case Prim::Argmin:
+      return other("argmin", 1, 1, {{"axes", K::Ints}, {"index_dtype", K::DType}}, rules::arg_reduction,
+                   kOrderedClass);
+    // Result dimensions: batch, then lhs free, then rhs free.
+    case Prim::DotGeneral:
+      return other("dot_general", 2, 2,
+                   {{"lhs_contracting_dimensions", K::Ints},
+                    {"rhs_contracting_dimensions", K::Ints},
+                    {"lhs_batch_dimensions", K::Ints},
+                    {"rhs_batch_dimensions", K::Ints},
+                    {"preferred_element_type", K::DType}},
+                   rules::dot_general, kNumberClass);
+    case Prim::Constant:
+      return other("constant", 0, 0, {{"value", K::Literal}, {"weak_type", K::Bool}}, rules::constant);
+  }
+  throw Error(ErrorKind::Runtime, "primitive missing from the table");
+}
+
+struct Table {
+  std::array<PrimInfo, kNumPrims> infos;
+  std::unordered_map<std::string_view, Prim> by_name;
+  Table() {
+    for (int i = 0; i < kNumPrims; ++i) {
+      infos[i] = info_of(Prim(i));
+      by_name.emplace(infos[i].name, Prim(i));
+    }
+  }
+};
+
+const Table& table() {
+  static const Table t;
+  return t;
+}
+
+// The X-macro names and the table names must agree; checked once at start-up.
+[[maybe_unused]] const bool kNamesAgree = [] {
+  constexpr std::string_view names[] = {
+#define EMBER_NAME(e, n) n,
+      EMBER_PRIMITIVES(EMBER_NAME)
+#undef EMBER_NAME
+  };
+  for (int i = 0; i < kNumPrims; ++i)
+    if (table().infos[i].name != names[i]) throw Error(ErrorKind::Runtime, "primitive table out of order");
+  return true;
+}();
+
+}  // namespace
+
+const PrimInfo& prim_info(Prim p) { return table().infos[size_t(p)]; }
+
+std::optional<Prim> prim_from_name(std::string_view name) {
+  auto it = table().by_name.find(name);
+  if (it == table().by_name.end()) return std::nullopt;
+  return it->second;
+}
+
+int attr_index(Prim p, std::string_view name) {
+  const auto& attrs = prim_info(p).attrs;
+  for (size_t i = 0; i < attrs.size(); ++i)
+    if (attrs[i].name == name) return int(i);
+  return -1;
+}
+
+void check_op_schema(Prim p, size_t num_operands, const Attrs& attrs, size_t num_regions) {
+  const PrimInfo& info = prim_info(p);
+  if (int(num_operands) < info.min_operands ||
+      (info.max_operands >= 0 && int(num_operands) > info.max_operands)) {
+    std::string expected = std::to_string(info.min_operands);
+    if (info.max_operands != info.min_operands)
+      expected += info.max_operands < 0 ? " or more" : " to " + std::to_string(info.max_operands);
+    throw make_error(ErrorKind::Value, info.name, "expected ", expected, " operands, got ", num_operands);
+  }
+  if (attrs.size() != info.attrs.size())
+    throw make_error(ErrorKind::Value, info.name, "expected ", info.attrs.size(), " attributes, got ",
+                     attrs.size());
+  for (size_t i = 0; i < attrs.size(); ++i)
+    if (attr_kind(attrs[i]) != info.attrs[i].kind)
+      throw make_error(ErrorKind::Type, info.name, "expected attribute '", info.attrs[i].name, "' of kind ",
+                       attr_kind_name(info.attrs[i].kind), ", got ", attr_kind_name(attr_kind(attrs[i])));
+  if (int(num_regions) != info.num_regions)
+    throw make_error(ErrorKind::Value, info.name, "expected ", info.num_regions, " regions, got ",
+                     num_regions);
+}
+
+std::vector<Type> infer_result_types(Prim p, std::span<const Type> operands, const Attrs& attrs,
+                                     std::span<const Body> regions) {
+  check_op_schema(p, operands.size(), attrs, regions.size());
+  try {
+    return prim_info(p).rule(OpSignature{p, operands, attrs, regions});
+  } catch (Error& e) {
+    e.with_op(prim_name(p));
+    throw;
+  }
+}
+
+}  // namespace ember::ir

@@ -1,0 +1,19 @@
+// IR text form (DESIGN §3). print() and parse_function() round-trip: parse(print(f)) prints identically.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ir/function.h"
+
+namespace ember::ir {
+
+struct PrintOptions {
+  bool locations = false;  // append `loc("file.py":12)` to ops that carry a source location
+};
+
+std::string print(const Function& f, const PrintOptions& options = {});
+// Throws ember::Error (ValueError) naming the line and column of the first problem.
+Function parse_function(std::string_view text);
+
+}  // namespace ember::ir

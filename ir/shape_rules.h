@@ -1,0 +1,37 @@
+// Shape/dtype rules of the primitives (internal to ir/: prim.cc puts them in the table).
+#pragma once
+
+#include <vector>
+
+#include "ir/prim.h"
+
+namespace ember::ir::rules {
+
+std::vector<Type> unary_elementwise(const OpSignature& s);
+std::vector<Type> binary_elementwise(const OpSignature& s);
+std::vector<Type> select(const OpSignature& s);
+std::vector<Type> clamp(const OpSignature& s);
+std::vector<Type> convert_element_type(const OpSignature& s);
+std::vector<Type> bitcast_convert_type(const OpSignature& s);
+std::vector<Type> broadcast_in_dim(const OpSignature& s);
+std::vector<Type> reshape(const OpSignature& s);
+std::vector<Type> transpose(const OpSignature& s);
+std::vector<Type> slice(const OpSignature& s);
+std::vector<Type> dynamic_slice(const OpSignature& s);
+std::vector<Type> dynamic_update_slice(const OpSignature& s);
+std::vector<Type> concatenate(const OpSignature& s);
+std::vector<Type> pad(const OpSignature& s);
+std::vector<Type> rev(const OpSignature& s);
+std::vector<Type> iota(const OpSignature& s);
+std::vector<Type> reduction(const OpSignature& s);
+std::vector<Type> arg_reduction(const OpSignature& s);
+std::vector<Type> dot_general(const OpSignature& s);
+std::vector<Type> constant(const OpSignature& s);
+
+// Helpers shared by rules (and by later rule files).
+std::string types_to_string(std::span<const Type> types);
+std::string ints_to_string(const std::vector<int64_t>& v);
+// Throws unless `axes` are distinct and in [0, rank).
+void check_axes(const std::vector<int64_t>& axes, int rank, std::string_view what);
+
+}  // namespace ember::ir::rules

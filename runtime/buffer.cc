@@ -1,0 +1,49 @@
+#include "runtime/buffer.h"
+
+#include "runtime/allocator.h"
+
+namespace ember::runtime {
+
+namespace {
+// Owner of a block from the caching allocator: returns it to the cache when the last reference goes.
+struct HostBlock {
+  void* data;
+  size_t nbytes;
+  ~HostBlock() { HostAllocator::instance().deallocate(data, nbytes); }
+};
+}  // namespace
+
+Buffer Buffer::allocate_host(size_t nbytes) {
+  Buffer b;
+  if (nbytes == 0) return b;
+  auto block = std::make_shared<HostBlock>(HostBlock{HostAllocator::instance().allocate(nbytes), nbytes});
+  b.data_ = block->data;
+  b.nbytes_ = nbytes;
+  b.owner_ = std::move(block);
+  return b;
+}
+
+Buffer Buffer::wrap_host(std::shared_ptr<const void> owner, const void* data, size_t nbytes) {
+  Buffer b;
+  b.owner_ = std::move(owner);
+  b.data_ = const_cast<void*>(data);
+  b.nbytes_ = nbytes;
+  return b;
+}
+
+Array Array::allocate(const ir::Type& type) { return Array{type, Buffer::allocate_host(type.nbytes())}; }
+
+Array Array::from_literal(const ir::Literal& lit, bool weak) {
+  ir::Type t = lit.type;
+  t.weak = weak;
+  return Array{t, Buffer::wrap_host(lit.data, lit.bytes(), lit.nbytes())};
+}
+
+ir::Literal Array::to_literal() const {
+  ir::Type t = type.strong();
+  if (nbytes() == 0) return ir::Literal{t, std::make_shared<char>(0)};
+  // The literal shares ownership with the buffer and points at its data.
+  return ir::Literal{t, std::shared_ptr<const void>(buffer.owner(), buffer.data())};
+}
+
+}  // namespace ember::runtime

@@ -1,0 +1,36 @@
+// The registry where backends register their compilers (DESIGN §2: backends plug in from below; the
+// front end asks for one by name). The reference executor registers itself as "interpreter".
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ir/function.h"
+#include "runtime/buffer.h"
+
+namespace ember::runtime {
+
+struct CompileOptions {
+  Device device;
+};
+
+class Executable {
+ public:
+  virtual ~Executable() = default;
+  virtual std::vector<Array> run(std::span<const Array> args) = 0;
+};
+
+class Compiler {
+ public:
+  virtual ~Compiler() = default;
+  virtual std::shared_ptr<Executable> compile(const ir::Function& f, const CompileOptions& options) = 0;
+};
+
+void register_compiler(const std::string& backend, std::shared_ptr<Compiler> compiler);
+// Throws ember::Error (ValueError) naming the registered backends when `backend` is unknown.
+Compiler& get_compiler(const std::string& backend);
+std::vector<std::string> registered_backends();
+
+}  // namespace ember::runtime

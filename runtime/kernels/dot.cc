@@ -1,0 +1,5 @@
+// STUB: replaced by the real kernels.
+#include "runtime/kernels/kernels.h"
+namespace ember::runtime::kernels {
+void register_dot(KernelTable&) {}
+}  // namespace ember::runtime::kernels

@@ -1,0 +1,20 @@
+// Registration of the reference executor's kernels, one function per family (internal to runtime/).
+#pragma once
+
+#include "runtime/executor.h"
+
+namespace ember::runtime::kernels {
+
+using KernelTable = ir::PrimTable<Kernel>;
+
+// unary/binary elementwise, integer_pow, select, clamp, convert_element_type, bitcast_convert_type
+void register_elementwise(KernelTable& table);
+// broadcast_in_dim, reshape, transpose, slice, dynamic_slice, dynamic_update_slice, concatenate, pad, rev,
+// iota, constant
+void register_layout(KernelTable& table);
+// reduce_sum/prod/max/min/and/or, argmax, argmin
+void register_reductions(KernelTable& table);
+// dot_general (OpenBLAS for float/complex when built with it, portable blocked gemm otherwise)
+void register_dot(KernelTable& table);
+
+}  // namespace ember::runtime::kernels
