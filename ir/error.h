@@ -16,6 +16,7 @@ enum class ErrorKind {
   NotImplemented,  // NotImplementedError: a rule or backend that does not support the case
   Runtime,         // RuntimeError: everything else (allocation failure, backend failure)
   Concretization,  // ember.ConcretizationError: a traced value used where a concrete one is needed
+  Overflow,        // OverflowError: a Python integer out of the range of the dtype it meets
 };
 
 class Error : public std::exception {

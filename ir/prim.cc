@@ -30,7 +30,7 @@ PrimInfo binary(std::string_view name, uint32_t dtypes, ResultDType result = Res
   PrimInfo p;
   p.name = name;
   p.min_operands = p.max_operands = 2;
-  p.flags = kBinaryElementwise | kElementwise | (result == ResultDType::Bool ? kComparison : 0);
+  p.flags = kBinaryElementwise | kElementwise | (result == ResultDType::Bool ? uint32_t(kComparison) : 0u);
   p.operand_dtypes = dtypes;
   p.result_dtype = result;
   p.rule = rules::binary_elementwise;

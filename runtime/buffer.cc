@@ -6,9 +6,13 @@ namespace ember::runtime {
 
 namespace {
 // Owner of a block from the caching allocator: returns it to the cache when the last reference goes.
+// Not copyable: a copy (e.g. of a temporary passed to make_shared) would free the block twice.
 struct HostBlock {
   void* data;
   size_t nbytes;
+  HostBlock(void* d, size_t n) : data(d), nbytes(n) {}
+  HostBlock(const HostBlock&) = delete;
+  HostBlock& operator=(const HostBlock&) = delete;
   ~HostBlock() { HostAllocator::instance().deallocate(data, nbytes); }
 };
 }  // namespace
@@ -16,7 +20,7 @@ struct HostBlock {
 Buffer Buffer::allocate_host(size_t nbytes) {
   Buffer b;
   if (nbytes == 0) return b;
-  auto block = std::make_shared<HostBlock>(HostBlock{HostAllocator::instance().allocate(nbytes), nbytes});
+  auto block = std::make_shared<HostBlock>(HostAllocator::instance().allocate(nbytes), nbytes);
   b.data_ = block->data;
   b.nbytes_ = nbytes;
   b.owner_ = std::move(block);

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "ir/function.h"
 #include "ir/error.h"
+#include "ir/function.h"
 
 using namespace ember;
 using namespace ember::ir;

@@ -1,0 +1,54 @@
+#include "frontend/tensor.h"
+
+#include <cstring>
+
+#include "frontend/trace.h"
+#include "ir/error.h"
+#include "ir/numeric.h"
+
+namespace ember::frontend {
+
+Tensor Tensor::traced(std::shared_ptr<TraceState> trace, ir::Value v, ir::Type type) {
+  Tensor t;
+  t.type_ = std::move(type);
+  t.trace_ = std::move(trace);
+  t.value_ = v;
+  return t;
+}
+
+runtime::Array Tensor::array(std::string_view what) const {
+  if (trace_) throw concretization_error(*this, what);
+  return runtime::Array{type_, buffer_};
+}
+
+Tensor Tensor::with_weak(bool weak) const {
+  Tensor t = *this;
+  t.type_.weak = weak;
+  return t;
+}
+
+Tensor tensor_from_bytes(const ir::Type& type, const void* data) {
+  runtime::Array a = runtime::Array::allocate(type);
+  if (type.nbytes()) std::memcpy(a.data(), data, type.nbytes());
+  return Tensor(std::move(a));
+}
+
+Tensor scalar_tensor(ir::DType dtype, double value, bool weak) {
+  alignas(16) unsigned char bytes[16] = {};
+  store_element_from_double(dtype, bytes, value);
+  return tensor_from_bytes(ir::Type{dtype, {}, weak}, bytes);
+}
+
+Tensor scalar_tensor_int(ir::DType dtype, int64_t value, bool weak) {
+  alignas(16) unsigned char bytes[16] = {};
+  store_element_from_int(dtype, bytes, value);
+  return tensor_from_bytes(ir::Type{dtype, {}, weak}, bytes);
+}
+
+Tensor scalar_tensor_complex(ir::DType dtype, double re, double im, bool weak) {
+  alignas(16) unsigned char bytes[16] = {};
+  store_element_from_complex(dtype, bytes, {re, im});
+  return tensor_from_bytes(ir::Type{dtype, {}, weak}, bytes);
+}
+
+}  // namespace ember::frontend

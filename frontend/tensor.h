@@ -1,0 +1,60 @@
+// A value of the user's program, as the op library sees it: concrete (an array in memory, eager mode) or
+// traced (an ir::Value in the trace being built). Every op-library function takes and returns Tensors, and
+// binds primitives through bind() (trace.h), which either runs them or records them.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ir/function.h"
+#include "runtime/buffer.h"
+
+namespace ember::frontend {
+
+class TraceState;
+
+class Tensor {
+ public:
+  Tensor() = default;
+  // A concrete tensor.
+  explicit Tensor(runtime::Array a) : type_(std::move(a.type)), buffer_(std::move(a.buffer)) {}
+  // A traced tensor: value `v` of `trace`.
+  static Tensor traced(std::shared_ptr<TraceState> trace, ir::Value v, ir::Type type);
+
+  const ir::Type& type() const { return type_; }
+  ir::DType dtype() const { return type_.dtype; }
+  const ir::Shape& shape() const { return type_.shape; }
+  int rank() const { return type_.rank(); }
+  int64_t numel() const { return type_.numel(); }
+  bool weak() const { return type_.weak; }
+  bool defined() const { return trace_ != nullptr || buffer_.defined(); }
+
+  bool is_concrete() const { return trace_ == nullptr; }
+  bool is_traced() const { return trace_ != nullptr; }
+  // The concrete array; throws ConcretizationError for a traced tensor, naming `what` needed it
+  // ("bool", "__array__", ...) and the value.
+  runtime::Array array(std::string_view what = "concrete value") const;
+  const runtime::Buffer& buffer() const { return buffer_; }
+
+  TraceState* trace() const { return trace_.get(); }
+  const std::shared_ptr<TraceState>& trace_ptr() const { return trace_; }
+  ir::Value value() const { return value_; }
+
+  // The same data with its weak flag changed (no computation).
+  Tensor with_weak(bool weak) const;
+
+ private:
+  ir::Type type_;
+  runtime::Buffer buffer_;             // the data of a concrete tensor
+  std::shared_ptr<TraceState> trace_;  // null for a concrete tensor
+  ir::Value value_;
+};
+
+// A concrete scalar tensor. Python scalars are weak: they take the dtype of the arrays they meet.
+Tensor scalar_tensor(ir::DType dtype, double value, bool weak = false);
+Tensor scalar_tensor_int(ir::DType dtype, int64_t value, bool weak = false);
+Tensor scalar_tensor_complex(ir::DType dtype, double re, double im, bool weak = false);
+// A concrete tensor holding a copy of `data` (row-major bytes of type.nbytes()).
+Tensor tensor_from_bytes(const ir::Type& type, const void* data);
+
+}  // namespace ember::frontend

@@ -1,0 +1,153 @@
+#include "frontend/trace.h"
+
+#include <atomic>
+
+#include "runtime/executor.h"
+
+namespace ember::frontend {
+
+namespace {
+thread_local std::vector<TraceState*> trace_stack;
+std::atomic<LocationProvider> location_provider{nullptr};
+
+std::string location_suffix() {
+  const ir::Location* loc = current_location();
+  return loc ? loc->to_string() : "";
+}
+}  // namespace
+
+void set_location_provider(LocationProvider provider) { location_provider.store(provider); }
+
+const ir::Location* current_location() {
+  LocationProvider p = location_provider.load(std::memory_order_relaxed);
+  return p ? p() : nullptr;
+}
+
+TraceState* current_trace() { return trace_stack.empty() ? nullptr : trace_stack.back(); }
+
+TraceState::TraceState(std::string function_name) : builder_(function_.body) {
+  function_.name = std::move(function_name);
+}
+
+Tensor TraceState::add_param(const ir::Type& type, std::string name) {
+  ir::Value v = builder_.param(type);
+  param_names_.push_back(std::move(name));
+  return Tensor::traced(shared_from_this(), v, type);
+}
+
+ir::Value TraceState::import(const Tensor& t) {
+  if (t.is_concrete()) {
+    const void* key = t.buffer().data();
+    if (key) {
+      auto [first, last] = constants_.equal_range(key);
+      for (auto it = first; it != last; ++it)
+        if (it->second.first == t.type()) return it->second.second;
+    }
+    runtime::Array a = t.array();
+    ir::Value v = builder_.add1(ir::Prim::Constant, {}, {a.to_literal(), t.weak()});
+    if (key) constants_.emplace(key, std::make_pair(t.type(), v));
+    return v;
+  }
+  if (t.trace() == this) return t.value();
+  if (!t.trace()->active())
+    throw Error(ErrorKind::Value,
+                "expected a value of the function being traced, got " + ir::to_string(t.type()) +
+                    " from a trace that has ended (a leaked tracer: a traced value was stored outside the "
+                    "function, e.g. in a global or a closure, and used after tracing finished)",
+                "", location_suffix());
+  // A value of an enclosing trace: it becomes a parameter of this one.
+  auto key = std::make_pair(static_cast<const TraceState*>(t.trace()), t.value().id);
+  auto it = capture_index_.find(key);
+  if (it != capture_index_.end()) return it->second;
+  ir::Value v = builder_.param(t.type());
+  capture_index_.emplace(key, v);
+  captures_.push_back(t);
+  return v;
+}
+
+ir::Function TraceState::finish(std::span<const Tensor> outputs) {
+  std::vector<ir::Value> results;
+  for (const Tensor& t : outputs) results.push_back(import(t));
+  builder_.set_results(results);
+  active_ = false;
+  return function_;
+}
+
+std::string TraceState::describe(ir::Value v) const {
+  const ir::Body& body = function_.body;
+  for (size_t i = 0; i < body.params.size() && i < param_names_.size(); ++i)
+    if (body.params[i] == v)
+      return param_names_[i].empty() ? "argument " + std::to_string(i) : "argument '" + param_names_[i] + "'";
+  for (const ir::Op& op : body.ops)
+    for (ir::Value r : op.results)
+      if (r == v)
+        return "computed by " + std::string(ir::prim_name(op.prim)) +
+               (op.loc ? " at " + op.loc->to_string() : std::string());
+  return "captured from an enclosing function";
+}
+
+TraceScope::TraceScope(std::string function_name)
+    : state_(std::make_shared<TraceState>(std::move(function_name))) {
+  trace_stack.push_back(state_.get());
+}
+
+TraceScope::~TraceScope() {
+  state_->active_ = false;
+  // Scopes nest strictly (RAII), so this trace is the top of the stack.
+  if (!trace_stack.empty() && trace_stack.back() == state_.get()) trace_stack.pop_back();
+}
+
+std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs) {
+  TraceState* trace = current_trace();
+  if (!trace) {
+    std::vector<runtime::Array> arrays;
+    arrays.reserve(operands.size());
+    for (const Tensor& t : operands) {
+      if (t.is_traced())
+        throw Error(ErrorKind::Value,
+                    "expected concrete operands outside of tracing, got a traced " + ir::to_string(t.type()) +
+                        " from a trace that has ended (a leaked tracer)",
+                    std::string(ir::prim_name(p)), location_suffix());
+      arrays.push_back(t.array());
+    }
+    std::vector<runtime::Array> results = runtime::execute_op(p, arrays, attrs);
+    std::vector<Tensor> out;
+    out.reserve(results.size());
+    for (auto& a : results) out.emplace_back(std::move(a));
+    return out;
+  }
+  SmallVec<ir::Value, 4> values;
+  for (const Tensor& t : operands) {
+    try {
+      values.push_back(trace->import(t));
+    } catch (Error& e) {
+      e.with_op(ir::prim_name(p));
+      throw;
+    }
+  }
+  trace->builder().set_location(current_location());
+  ir::Values results = trace->builder().add(p, values.span(), std::move(attrs));
+  std::vector<Tensor> out;
+  out.reserve(results.size());
+  auto self = trace->shared_from_this();
+  for (ir::Value v : results) out.push_back(Tensor::traced(self, v, trace->function().body.type(v)));
+  return out;
+}
+
+Tensor bind1(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs) {
+  std::vector<Tensor> out = bind(p, operands, std::move(attrs));
+  return std::move(out.at(0));
+}
+
+Error concretization_error(const Tensor& t, std::string_view what) {
+  std::string origin = t.trace() ? t.trace()->describe(t.value()) : std::string();
+  return Error(ErrorKind::Concretization,
+               "expected a concrete value, got the traced value %" + std::to_string(t.value().id) + " (" +
+                   ir::to_string(t.type()) + (origin.empty() ? "" : ", " + origin) +
+                   "). Python control flow and conversions need concrete values while a function is traced; "
+                   "use ember.lax.cond, ember.lax.while_loop or ember.lax.fori_loop on traced values, or mark "
+                   "the argument static (static_argnums)",
+               std::string(what), location_suffix());
+}
+
+}  // namespace ember::frontend

@@ -1,0 +1,35 @@
+"""ember: a tracing JIT compiler for array programs with composable function transformations.
+
+>>> import numpy as np, ember as em, ember.numpy as enp
+>>> f = em.jit(lambda x: enp.tanh(x) * 2)
+>>> np.asarray(f(np.zeros(3, np.float32))).tolist()
+[0.0, 0.0, 0.0]
+"""
+
+import os as _os
+
+from . import _core
+
+# Ops traced from user code record the first stack frame outside this package as their source location.
+_core._set_package_dir(_os.path.dirname(_os.path.abspath(__file__)) + _os.sep)
+
+from ._core import Array, ConcretizationError, IR  # noqa: E402
+from ._device import Device, devices, default_backend  # noqa: E402
+from ._jit import jit, make_ir  # noqa: E402
+from . import _array  # noqa: E402,F401  (attaches Array's Python-level methods)
+from . import lax, numpy, tree_util  # noqa: E402
+
+__all__ = [
+    "Array",
+    "ConcretizationError",
+    "Device",
+    "IR",
+    "default_backend",
+    "devices",
+    "jit",
+    "lax",
+    "make_ir",
+    "numpy",
+    "tree_util",
+]
+__version__ = "0.1.0"

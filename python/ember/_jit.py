@@ -1,0 +1,117 @@
+"""jit and make_ir."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable, Iterable
+
+from . import _core
+from ._device import _check_device
+
+_DEFAULT_BACKEND = "interpreter"
+
+
+def _as_tuple(x) -> tuple:
+    if x is None:
+        return ()
+    if isinstance(x, (int, str)):
+        return (x,)
+    return tuple(x)
+
+
+def _positional_names(fun: Callable) -> list[str]:
+    try:
+        params = inspect.signature(fun).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [p.name for p in params if p.kind in kinds]
+
+
+def jit(
+    fun: Callable | None = None,
+    *,
+    static_argnums: int | Iterable[int] = (),
+    static_argnames: str | Iterable[str] = (),
+    donate_argnums: int | Iterable[int] = (),
+    backend: str | None = None,
+    device: Any = None,
+):
+    """Compiles `fun` for each new input signature and runs the cached code afterwards.
+
+    The function is traced with abstract values (shape and dtype) into ember's IR once per signature: the
+    pytree structure of the arguments, each leaf's shape, dtype and weak type, and the values of static
+    arguments. Later calls with the same signature run the compiled code without calling `fun`.
+
+    Parameters
+    ----------
+    fun : callable
+        A function of arrays (and pytrees of arrays) returning arrays.
+    static_argnums, static_argnames : int/str or sequences of them
+        Arguments treated as compile-time constants (they must be hashable); a new value retraces.
+    donate_argnums : int or sequence of int
+        Accepted for JAX compatibility; buffer donation arrives with the CPU compiler.
+    backend : str, optional
+        The registered compiler to use ("interpreter" today).
+    device : Device or str, optional
+        The device to run on (the CPU today).
+
+    Examples
+    --------
+    >>> import numpy as np, ember as em, ember.numpy as enp
+    >>> f = em.jit(lambda x, y: x @ y + 1.0)
+    >>> np.asarray(f(np.eye(2, dtype=np.float32), np.ones((2, 2), np.float32))).tolist()
+    [[2.0, 2.0], [2.0, 2.0]]
+    """
+    if fun is None:
+        return functools.partial(
+            jit,
+            static_argnums=static_argnums,
+            static_argnames=static_argnames,
+            donate_argnums=donate_argnums,
+            backend=backend,
+            device=device,
+        )
+    if not callable(fun):
+        raise TypeError(f"[jit] expected a callable, got {type(fun).__name__}")
+    _check_device(device)
+    names = _positional_names(fun)
+    nums = set(_as_tuple(static_argnums))
+    argnames = set(_as_tuple(static_argnames))
+    # As JAX: static_argnums and static_argnames imply each other through the signature.
+    for i in list(nums):
+        if 0 <= i < len(names):
+            argnames.add(names[i])
+    for n in list(argnames):
+        if n in names:
+            nums.add(names.index(n))
+    name = getattr(fun, "__name__", "f")
+    if not name.isidentifier():
+        name = "f"
+    jitted = _core.JitFunction(fun, sorted(nums), sorted(argnames), backend or _DEFAULT_BACKEND, names, name)
+    functools.update_wrapper(jitted, fun, updated=())
+    return jitted
+
+
+def make_ir(fun: Callable, *, static_argnums=(), static_argnames=()):
+    """Returns a function that traces `fun` on its arguments and returns the IR (like jax.make_jaxpr).
+
+    Examples
+    --------
+    >>> import numpy as np, ember as em, ember.numpy as enp
+    >>> print(em.make_ir(lambda x: enp.tanh(x))(np.zeros(3, np.float32)))
+    func @f(%0: f32[3]) -> (f32[3]) {
+      %1 = tanh %0 : f32[3]
+      return %1
+    }
+    """
+    jitted = fun if isinstance(fun, _core.JitFunction) else jit(
+        fun, static_argnums=static_argnums, static_argnames=static_argnames
+    )
+
+    @functools.wraps(fun)
+    def traced(*args, **kwargs):
+        return jitted.trace_ir(*args, **kwargs)
+
+    return traced

@@ -1,0 +1,52 @@
+// Shared declarations of the pybind11 module: conversion between Python objects and ember's C++ types.
+// The module has no array semantics of its own; everything it exposes calls the C++ op library.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <vector>
+
+#include "frontend/numpy.h"
+#include "frontend/tensor.h"
+#include "ir/dtype.h"
+
+namespace ember::python {
+
+namespace py = pybind11;
+using frontend::Tensor;
+
+// Any array-like (ember.Array, Python scalar -> weak, NumPy array or scalar, list) -> Tensor. NumPy data is
+// copied: ember arrays are immutable.
+Tensor to_tensor(py::handle obj);
+bool is_python_scalar(py::handle obj);
+std::vector<Tensor> to_tensors(py::handle sequence);
+// A concrete tensor as a read-only NumPy array sharing ember's memory.
+py::array to_numpy(const Tensor& t);
+
+// dtype-like (numpy dtype, type, string, None) -> DType; `op` names the caller in errors.
+ir::DType to_dtype(py::handle obj, std::string_view op = "dtype");
+std::optional<ir::DType> to_optional_dtype(py::handle obj, std::string_view op = "dtype");
+// The NumPy dtype object of an ember dtype (bfloat16 from ml_dtypes).
+py::object numpy_dtype(ir::DType d);
+// None -> nullopt, int -> [int], sequence -> list.
+std::optional<std::vector<int64_t>> to_axes(py::handle obj);
+std::vector<int64_t> to_ints(py::handle obj);
+// Any object with __index__ -> int64.
+int64_t to_int(py::handle obj);
+
+py::object wrap(Tensor t);  // -> ember.Array
+py::list wrap_all(std::vector<Tensor> ts);
+
+// Module sections.
+void init_errors(py::module_& m);
+void init_array(py::module_& m);
+void init_pytree(py::module_& m);
+void init_jit(py::module_& m);
+void init_lax(py::module_& m);
+void init_numpy(py::module_& m);
+void init_ir(py::module_& m);
+
+}  // namespace ember::python

@@ -1,0 +1,63 @@
+// ember.IR: a traced (and later transformed) function, printable as IR text (what make_ir returns).
+#include "bindings.h"
+#include "ir/printer.h"
+#include "ir/verifier.h"
+#include "runtime/executor.h"
+
+namespace ember::python {
+
+namespace {
+// str() of an IR has no trailing newline (as a jaxpr's), so print(ir) shows the text exactly once.
+std::string text_of(const ir::Function& f, bool locations = false) {
+  std::string s = ir::print(f, {locations});
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
+size_t count_ops(const ir::Body& body) {
+  size_t n = body.ops.size();
+  for (const ir::Op& op : body.ops)
+    for (const ir::Body& r : op.regions) n += count_ops(r);
+  return n;
+}
+}  // namespace
+
+void init_ir(py::module_& m) {
+  py::class_<ir::Function>(m, "IR", "A function in ember's IR; str() gives its text form.")
+      .def("__str__", [](const ir::Function& f) { return text_of(f); })
+      .def("__repr__", [](const ir::Function& f) { return text_of(f); })
+      .def("text", [](const ir::Function& f, bool locations) { return text_of(f, locations); },
+           py::arg("locations") = false)
+      .def_property_readonly("name", [](const ir::Function& f) { return f.name; })
+      .def_property_readonly("num_ops", [](const ir::Function& f) { return count_ops(f.body); })
+      .def_property_readonly("primitives",
+                             [](const ir::Function& f) {
+                               std::vector<std::string> names;
+                               for (const ir::Op& op : f.body.ops) names.emplace_back(ir::prim_name(op.prim));
+                               return names;
+                             })
+      .def_property_readonly("in_types",
+                             [](const ir::Function& f) {
+                               std::vector<std::string> out;
+                               for (const ir::Type& t : f.body.param_types()) out.push_back(ir::to_string(t));
+                               return out;
+                             })
+      .def_property_readonly("out_types",
+                             [](const ir::Function& f) {
+                               std::vector<std::string> out;
+                               for (const ir::Type& t : f.body.result_types()) out.push_back(ir::to_string(t));
+                               return out;
+                             })
+      .def("verify", [](const ir::Function& f) { ir::verify(f); })
+      .def("__call__",
+           [](const ir::Function& f, py::args args) {
+             std::vector<runtime::Array> arrays;
+             for (py::handle a : args) arrays.push_back(to_tensor(a).array("IR call"));
+             std::vector<Tensor> out;
+             for (auto& r : runtime::execute(f, arrays)) out.emplace_back(std::move(r));
+             return wrap_all(std::move(out));
+           })
+      .def_static("parse", [](const std::string& text) { return ir::parse_function(text); });
+}
+
+}  // namespace ember::python

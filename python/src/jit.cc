@@ -1,0 +1,216 @@
+// ember.jit's cached-call path: flatten the arguments, look up the signature, run the executable, wrap the
+// outputs. Tracing (on a miss) calls back into Python.
+#include <unordered_map>
+
+#include "bindings.h"
+#include "frontend/jit.h"
+#include "frontend/trace.h"
+#include "ir/error.h"
+#include "ir/verifier.h"
+#include "pytree.h"
+#include "runtime/compiler.h"
+
+namespace ember::python {
+
+namespace {
+
+struct CallKey {
+  PyTreeDef structure;           // of (dynamic positional args, dynamic keyword args)
+  std::vector<ir::Type> types;   // parameter type of each leaf
+  py::tuple statics;             // static argument values, compared with Python ==
+  size_t hash = 0;
+};
+
+struct CallKeyHash {
+  size_t operator()(const CallKey& k) const { return k.hash; }
+};
+struct CallKeyEq {
+  bool operator()(const CallKey& a, const CallKey& b) const {
+    return a.hash == b.hash && a.types == b.types && a.structure == b.structure && a.statics.equal(b.statics);
+  }
+};
+
+struct Entry {
+  ir::Function function;
+  std::shared_ptr<runtime::Executable> executable;
+  PyTreeDef out_structure;
+};
+
+class JitFunction {
+ public:
+  JitFunction(py::object fun, std::vector<int> static_argnums, std::vector<std::string> static_argnames,
+              std::string backend, std::vector<std::string> arg_names, std::string name)
+      : fun_(std::move(fun)),
+        static_argnums_(std::move(static_argnums)),
+        static_argnames_(std::move(static_argnames)),
+        backend_(std::move(backend)),
+        arg_names_(std::move(arg_names)),
+        name_(std::move(name)) {
+    runtime::get_compiler(backend_);  // unknown backends fail at decoration time
+  }
+
+  py::object call(py::args args, py::kwargs kwargs) {
+    // Under an enclosing trace the function is inlined into it, as JAX does for jit inside jit.
+    if (frontend::current_trace()) return fun_(*args, **kwargs);
+    Prepared p = prepare(args, kwargs);
+    Entry& e = lookup(p, args, kwargs);
+    std::vector<Tensor> outputs = frontend::run_executable(*e.executable, e.function, p.leaves);
+    std::vector<py::object> wrapped;
+    wrapped.reserve(outputs.size());
+    for (Tensor& t : outputs) wrapped.push_back(wrap(std::move(t)));
+    return e.out_structure.unflatten(wrapped);
+  }
+
+  ir::Function trace_ir(py::args args, py::kwargs kwargs) {
+    Prepared p = prepare(args, kwargs);
+    return trace(p, args, kwargs).function;
+  }
+
+  size_t cache_size() const { return cache_.size(); }
+  size_t num_traces() const { return num_traces_; }
+  py::object fun() const { return fun_; }
+
+ private:
+  struct Prepared {
+    CallKey key;
+    std::vector<Tensor> leaves;
+    std::vector<std::string> leaf_names;
+  };
+
+  bool is_static_position(size_t i, size_t nargs) const {
+    for (int s : static_argnums_)
+      if ((s >= 0 ? size_t(s) : nargs + size_t(s)) == i) return true;
+    return false;
+  }
+  bool is_static_name(const std::string& n) const {
+    return std::find(static_argnames_.begin(), static_argnames_.end(), n) != static_argnames_.end();
+  }
+
+  Prepared prepare(const py::args& args, const py::kwargs& kwargs) {
+    Prepared p;
+    py::list dyn_args, statics;
+    std::vector<std::string> dyn_names;
+    for (size_t i = 0; i < args.size(); ++i) {
+      bool named_static = i < arg_names_.size() && is_static_name(arg_names_[i]);
+      if (is_static_position(i, args.size()) || named_static) {
+        statics.append(py::make_tuple(i, args[i]));
+      } else {
+        dyn_args.append(args[i]);
+        dyn_names.push_back(i < arg_names_.size() ? arg_names_[i] : "arg" + std::to_string(i));
+      }
+    }
+    py::dict dyn_kwargs;
+    std::vector<std::pair<std::string, py::object>> sorted_kwargs;
+    for (auto item : kwargs) sorted_kwargs.emplace_back(py::str(item.first), py::reinterpret_borrow<py::object>(item.second));
+    std::sort(sorted_kwargs.begin(), sorted_kwargs.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    for (auto& [k, v] : sorted_kwargs) {
+      if (is_static_name(k)) {
+        statics.append(py::make_tuple(k, v));
+      } else {
+        dyn_kwargs[py::str(k)] = v;
+      }
+    }
+    // Static values must be hashable, as in JAX: they are part of the cache key.
+    for (py::handle s : statics) {
+      try {
+        py::hash(s);
+      } catch (py::error_already_set&) {
+        throw make_error(ErrorKind::Value, "jit", "expected hashable static arguments, got ",
+                         std::string(py::repr(s)), " (pass arrays as dynamic arguments)");
+      }
+    }
+    std::vector<py::object> leaves;
+    p.key.structure = PyTreeDef::flatten(py::make_tuple(dyn_args, dyn_kwargs), leaves);
+    // Leaf names for error messages: positional args first (flattened in order), then keyword args.
+    size_t leaf = 0;
+    for (size_t i = 0; i < dyn_args.size(); ++i) {
+      std::vector<py::object> sub;
+      PyTreeDef::flatten(dyn_args[i], sub);
+      for (size_t j = 0; j < sub.size(); ++j, ++leaf)
+        p.leaf_names.push_back(sub.size() == 1 ? dyn_names[i] : dyn_names[i] + "[leaf " + std::to_string(j) + "]");
+    }
+    for (auto& [k, v] : sorted_kwargs)
+      if (!is_static_name(k)) {
+        std::vector<py::object> sub;
+        PyTreeDef::flatten(v, sub);
+        for (size_t j = 0; j < sub.size(); ++j, ++leaf)
+          p.leaf_names.push_back(sub.size() == 1 ? k : k + "[leaf " + std::to_string(j) + "]");
+      }
+    p.key.statics = py::tuple(statics);
+    size_t h = p.key.structure.hash();
+    for (py::handle leaf_obj : leaves) {
+      p.leaves.push_back(to_tensor(leaf_obj));
+      p.key.types.push_back(frontend::parameter_type(p.leaves.back().type()));
+      h = ir::hash_combine(h, ir::hash_value(p.key.types.back()));
+    }
+    h = ir::hash_combine(h, size_t(py::hash(p.key.statics)));
+    p.key.hash = h;
+    return p;
+  }
+
+  Entry trace(const Prepared& p, const py::args& args, const py::kwargs& kwargs) {
+    frontend::TraceScope scope(name_);
+    std::vector<py::object> tracers;
+    for (size_t i = 0; i < p.leaves.size(); ++i)
+      tracers.push_back(wrap(scope.state().add_param(p.key.types[i], p.leaf_names[i])));
+    py::tuple rebuilt = p.key.structure.unflatten(tracers);
+    py::list dyn_args = rebuilt[0];
+    py::dict dyn_kwargs = rebuilt[1];
+    // Put the static arguments back where they were.
+    py::list call_args;
+    size_t next_dyn = 0;
+    for (size_t i = 0; i < args.size(); ++i) {
+      bool named_static = i < arg_names_.size() && is_static_name(arg_names_[i]);
+      if (is_static_position(i, args.size()) || named_static)
+        call_args.append(args[i]);
+      else
+        call_args.append(dyn_args[next_dyn++]);
+    }
+    py::dict call_kwargs = dyn_kwargs;
+    for (auto item : kwargs)
+      if (is_static_name(py::str(item.first))) call_kwargs[item.first] = item.second;
+    py::object out = fun_(*py::tuple(call_args), **call_kwargs);
+    std::vector<py::object> out_leaves;
+    Entry e;
+    e.out_structure = PyTreeDef::flatten(out, out_leaves);
+    std::vector<Tensor> outputs;
+    for (auto& o : out_leaves) outputs.push_back(to_tensor(o));
+    e.function = scope.state().finish(outputs);
+    if (!scope.state().captures().empty())
+      throw Error(ErrorKind::Runtime, "a jitted function captured values of an enclosing trace", "jit");
+    ++num_traces_;
+    return e;
+  }
+
+  Entry& lookup(Prepared& p, const py::args& args, const py::kwargs& kwargs) {
+    auto it = cache_.find(p.key);
+    if (it != cache_.end()) return it->second;
+    Entry e = trace(p, args, kwargs);
+    e.executable = runtime::get_compiler(backend_).compile(e.function, runtime::CompileOptions{});
+    return cache_.emplace(std::move(p.key), std::move(e)).first->second;
+  }
+
+  py::object fun_;
+  std::vector<int> static_argnums_;
+  std::vector<std::string> static_argnames_;
+  std::string backend_;
+  std::vector<std::string> arg_names_;
+  std::string name_;
+  std::unordered_map<CallKey, Entry, CallKeyHash, CallKeyEq> cache_;
+  size_t num_traces_ = 0;
+};
+
+}  // namespace
+
+void init_jit(py::module_& m) {
+  py::class_<JitFunction>(m, "JitFunction", py::dynamic_attr())
+      .def(py::init<py::object, std::vector<int>, std::vector<std::string>, std::string, std::vector<std::string>,
+                    std::string>())
+      .def("__call__", &JitFunction::call)
+      .def("trace_ir", &JitFunction::trace_ir)
+      .def("_cache_size", &JitFunction::cache_size)
+      .def("_num_traces", &JitFunction::num_traces);
+  m.def("backends", &runtime::registered_backends);
+}
+
+}  // namespace ember::python

@@ -1,0 +1,247 @@
+// Shared machinery of the elementwise kernels (internal to runtime/kernels): the typed loops every kernel
+// runs, the storage <-> compute conversions of the 16-bit floats, and scalar helpers more than one family
+// needs. A kernel dispatches on dtype once (ember::visit_dtype), then runs one of these loops over a functor
+// on the compute type; swapping a functor (e.g. for a vectorisable polynomial) is a one-place change.
+#pragma once
+
+#include <bit>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+#include "ir/error.h"
+#include "ir/numeric.h"
+#include "runtime/kernels/kernels.h"
+#include "runtime/thread_pool.h"
+
+namespace ember::runtime::kernels {
+
+// Registration of each family; register_elementwise calls them all.
+void register_unary(KernelTable& table);
+void register_binary(KernelTable& table);
+void register_convert(KernelTable& table);
+void register_select_clamp(KernelTable& table);
+
+// ---- types -------------------------------------------------------------------------------------------
+
+template <typename T>
+constexpr ir::DType dtype_of() {
+  using ir::DType;
+  if constexpr (std::is_same_v<T, bool>)
+    return DType::Bool;
+  else if constexpr (std::is_same_v<T, int8_t>)
+    return DType::I8;
+  else if constexpr (std::is_same_v<T, int16_t>)
+    return DType::I16;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return DType::I32;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return DType::I64;
+  else if constexpr (std::is_same_v<T, uint8_t>)
+    return DType::U8;
+  else if constexpr (std::is_same_v<T, uint16_t>)
+    return DType::U16;
+  else if constexpr (std::is_same_v<T, uint32_t>)
+    return DType::U32;
+  else if constexpr (std::is_same_v<T, uint64_t>)
+    return DType::U64;
+  else if constexpr (std::is_same_v<T, float16>)
+    return DType::F16;
+  else if constexpr (std::is_same_v<T, bfloat16>)
+    return DType::BF16;
+  else if constexpr (std::is_same_v<T, float>)
+    return DType::F32;
+  else if constexpr (std::is_same_v<T, double>)
+    return DType::F64;
+  else if constexpr (std::is_same_v<T, complex64>)
+    return DType::C64;
+  else {
+    static_assert(std::is_same_v<T, complex128>, "not an element type");
+    return DType::C128;
+  }
+}
+
+// Whether element type T belongs to a set of dtype classes (compile-time twin of ir::in_class).
+template <typename T>
+constexpr bool in_classes(uint32_t classes) {
+  return ir::in_class(dtype_of<T>(), classes);
+}
+
+// Integer arithmetic that wraps: done on an unsigned type at least as wide as unsigned int, because
+// uint8_t/uint16_t operands promote to (signed) int, where 65535 * 65535 overflows.
+template <typename T>
+using wrap_t = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
+
+template <typename T>
+struct real_of {
+  using type = T;
+};
+template <typename R>
+struct real_of<std::complex<R>> {
+  using type = R;
+};
+template <typename T>
+using real_of_t = typename real_of<T>::type;
+
+// The complex type of a real element type (f16, bf16, f32 -> complex64; f64 -> complex128).
+template <typename T>
+using complex_of_t =
+    std::conditional_t<std::is_same_v<T, double> || std::is_same_v<T, complex128>, complex128, complex64>;
+
+// float16 <-> float without branches, bit for bit what ember::float16 computes (tested exhaustively), so
+// that loops over float16 vectorise: every case is computed and the right one selected.
+inline float half_to_float(uint16_t h) {
+  uint32_t sign = uint32_t(h & 0x8000u) << 16;
+  uint32_t bits = uint32_t(h & 0x7fffu) << 13;  // exponent and mantissa in float position
+  uint32_t exp = bits & 0x0f800000u;
+  uint32_t normal = bits + 0x38000000u;   // rebias the exponent by 127 - 15
+  uint32_t special = bits | 0x7f800000u;  // inf / NaN keep their mantissa
+  // Subnormal or zero: 2^-14 * (1 + m / 2^10) - 2^-14 = m * 2^-24, exact.
+  float sub = std::bit_cast<float>(normal + 0x00800000u) - std::bit_cast<float>(0x38800000u);
+  uint32_t mag = exp == 0x0f800000u ? special : exp == 0 ? std::bit_cast<uint32_t>(sub) : normal;
+  return std::bit_cast<float>(sign | mag);
+}
+
+inline uint16_t float_to_half(float f) {
+  uint32_t x = std::bit_cast<uint32_t>(f);
+  uint32_t sign = (x >> 16) & 0x8000u;
+  uint32_t mag = x & 0x7fffffffu;
+  uint32_t nan = 0x7c00u | 0x200u | ((mag >> 13) & 0x3ffu);  // quiet, keeping the top payload bits
+  // Below 2^-14: adding 0.5 puts the value's 2^-24 units in the low mantissa bits, rounded to nearest even.
+  uint32_t sub = std::bit_cast<uint32_t>(std::bit_cast<float>(mag) + 0.5f) - 0x3f000000u;
+  // Rebias the exponent by -112 and round to nearest even on the 13 dropped bits.
+  uint32_t normal = (mag + 0xc8000fffu + ((mag >> 13) & 1u)) >> 13;
+  uint32_t r = mag > 0x7f800000u ? nan : mag >= 0x477ff000u ? 0x7c00u : mag < 0x38800000u ? sub : normal;
+  return uint16_t(sign | r);
+}
+
+// Storage -> compute (16-bit floats widen to float) and compute -> storage (rounded once).
+template <typename T>
+inline compute_t<T> load(T v) {
+  if constexpr (std::is_same_v<T, float16>)
+    return half_to_float(v.bits);
+  else
+    return compute_t<T>(v);
+}
+template <typename Out, typename C>
+inline Out store(C v) {
+  if constexpr (std::is_same_v<Out, float16>)
+    return float16::from_bits(float_to_half(float(v)));
+  else if constexpr (is_half_v<Out>)
+    return Out(float(v));
+  else
+    return Out(v);
+}
+
+// ---- errors ------------------------------------------------------------------------------------------
+
+[[noreturn]] inline void unsupported_dtype(ir::Prim p, ir::DType d) {
+  throw Error(ErrorKind::Type,
+              "expected a " + std::string(ir::dtype_class_name(ir::prim_info(p).operand_dtypes)) +
+                  " operand, got " + std::string(ir::dtype_name(d)),
+              std::string(ir::prim_name(p)));
+}
+
+// The executor allocates outputs from the op's result types; execute_op_typed trusts its caller, so the
+// kernels check what they rely on (element count, dtypes) instead of writing out of bounds.
+inline void expect(bool ok, ir::Prim p, const char* what) {
+  if (!ok)
+    throw Error(ErrorKind::Runtime, std::string("inconsistent operands: ") + what,
+                std::string(ir::prim_name(p)));
+}
+
+// ---- loops -------------------------------------------------------------------------------------------
+
+// Runs body(begin, end) over [0, n): on the thread pool for large n, inline (no std::function) otherwise.
+template <typename Body>
+inline void for_chunks(int64_t n, const Body& body) {
+  if (n >= 2 * kParallelGrain) {
+    parallel_for(n, kParallelGrain, body);
+  } else if (n > 0) {
+    body(int64_t(0), n);
+  }
+}
+
+template <typename In, typename Out, typename F>
+inline void unary_loop(const In* __restrict x, Out* __restrict y, int64_t n, const F& f) {
+  for (int64_t i = 0; i < n; ++i) y[i] = store<Out>(f(load(x[i])));
+}
+
+// y[i] = f(x[i]) with f on the compute type.
+template <typename In, typename Out, typename F>
+void map_unary(const In* x, Out* y, int64_t n, const F& f) {
+  for_chunks(n, [=](int64_t b, int64_t e) { unary_loop(x + b, y + b, e - b, f); });
+}
+
+template <typename In, typename Out, typename F>
+inline void binary_loop(const In* __restrict a, const In* __restrict b, Out* __restrict y, int64_t n,
+                        const F& f) {
+  for (int64_t i = 0; i < n; ++i) y[i] = store<Out>(f(load(a[i]), load(b[i])));
+}
+
+// y[i] = f(a[i], b[i]) with f on the compute type.
+template <typename In, typename Out, typename F>
+void map_binary(const In* a, const In* b, Out* y, int64_t n, const F& f) {
+  for_chunks(n, [=](int64_t s, int64_t e) { binary_loop(a + s, b + s, y + s, e - s, f); });
+}
+
+// ---- scalar helpers shared by several families -------------------------------------------------------
+
+// NaN-propagating maximum / minimum, as NumPy's maximum/minimum (and XLA's max/min). On ties, including
+// -0.0 against +0.0, the second operand wins, which is what NumPy returns. Complex values compare
+// lexicographically (real part, then imaginary part), NaN in either part propagating. For bool, max is or
+// and min is and.
+struct MaxOp {
+  template <typename C>
+  C operator()(C a, C b) const {
+    if constexpr (is_complex_v<C>) {
+      auto ar = a.real(), ai = a.imag(), br = b.real(), bi = b.imag();
+      bool ge = (ar > br && !std::isnan(ai) && !std::isnan(bi)) || (ar == br && ai >= bi);
+      return std::isnan(ar) || std::isnan(ai) || ge ? a : b;
+    } else if constexpr (std::is_floating_point_v<C>) {
+      return a > b || a != a ? a : b;
+    } else {
+      return a > b ? a : b;
+    }
+  }
+};
+
+struct MinOp {
+  template <typename C>
+  C operator()(C a, C b) const {
+    if constexpr (is_complex_v<C>) {
+      auto ar = a.real(), ai = a.imag(), br = b.real(), bi = b.imag();
+      bool le = (ar < br && !std::isnan(ai) && !std::isnan(bi)) || (ar == br && ai <= bi);
+      return std::isnan(ar) || std::isnan(ai) || le ? a : b;
+    } else if constexpr (std::is_floating_point_v<C>) {
+      return a < b || a != a ? a : b;
+    } else {
+      return a < b ? a : b;
+    }
+  }
+};
+
+// Complex product and quotient as NumPy computes them: the textbook product (no C99 Annex G recovery of
+// infinities, which costs a library call per element), and Smith's quotient, which avoids overflow in
+// |b|^2.
+template <typename R>
+inline std::complex<R> cmul(std::complex<R> a, std::complex<R> b) {
+  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+
+template <typename R>
+inline std::complex<R> cdiv(std::complex<R> a, std::complex<R> b) {
+  R ar = a.real(), ai = a.imag(), br = b.real(), bi = b.imag();
+  R abs_br = std::fabs(br), abs_bi = std::fabs(bi);
+  if (abs_br >= abs_bi) {
+    if (abs_br == 0 && abs_bi == 0) return {ar / abs_br, ai / abs_br};  // complex inf or NaN, as NumPy
+    R rat = bi / br, scl = R(1) / (br + bi * rat);
+    return {(ar + ai * rat) * scl, (ai - ar * rat) * scl};
+  }
+  R rat = br / bi, scl = R(1) / (bi + br * rat);
+  return {(ar * rat + ai) * scl, (ai * rat - ar) * scl};
+}
+
+}  // namespace ember::runtime::kernels

@@ -1,0 +1,425 @@
+// Unary elementwise kernels: one functor per primitive on the compute type, run by one templated loop.
+#include <cmath>
+#include <complex>
+#include <limits>
+
+#include "runtime/kernels/elementwise.h"
+
+namespace ember::runtime::kernels {
+
+namespace {
+
+using ir::Prim;
+
+// Result element type of a unary op on element type T.
+enum class Result { Same, Bool, Real };
+template <Result R, typename T>
+using result_t =
+    std::conditional_t<R == Result::Bool, bool, std::conditional_t<R == Result::Real, real_of_t<T>, T>>;
+
+// Runs `op` over the operand: one dtype dispatch, then the loop for that element type.
+template <Prim P, typename Op>
+void run_unary(const KernelArgs& args, const Op& op) {
+  const Array& x = args.inputs[0];
+  Array& y = args.outputs[0];
+  expect(x.numel() == y.numel(), P, "operand and result sizes differ");
+  visit_dtype(x.type.dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (in_classes<T>(Op::kClasses)) {
+      using Out = result_t<Op::kResult, T>;
+      expect(y.type.dtype == dtype_of<Out>(), P, "unexpected result dtype");
+      map_unary(x.data_as<const T>(), y.data_as<Out>(), x.numel(), op);
+    } else {
+      unsupported_dtype(P, x.type.dtype);
+    }
+  });
+}
+
+template <typename Op, Prim P>
+void unary_kernel(const KernelArgs& args) {
+  run_unary<P>(args, Op{});
+}
+
+// Rounding to integers without libm calls, so the loops vectorise (SSE2 has no round instruction). Every
+// result carries the operand's sign, as floor/ceil/round/nearbyint do (e.g. ceil(-0.5) is -0.0); NaN, inf
+// and values of 2^(digits-1) or more are integers already and pass through.
+// Halves to even, as nearbyint in the default rounding mode: adding and subtracting 2^(digits-1) leaves
+// no fraction bits, so the addition rounds |x| to an integer.
+template <typename F>
+inline F round_half_even(F x) {
+  constexpr F big = F(1) / std::numeric_limits<F>::epsilon();  // 2^23 for float, 2^52 for double
+  F a = std::fabs(x);
+  F r = std::copysign((a + big) - big, x);
+  return a < big ? r : x;
+}
+template <typename F>
+inline F floor_of(F x) {
+  F r = round_half_even(x);
+  return std::copysign(r > x ? r - 1 : r, x);
+}
+template <typename F>
+inline F ceil_of(F x) {
+  F r = round_half_even(x);
+  return std::copysign(r < x ? r + 1 : r, x);
+}
+// Halves away from zero (std::round): the only difference from halves-to-even is a tie that went towards
+// zero; x - r is exact because |x - r| <= 0.5 and x has no bits below its ulp.
+template <typename F>
+inline F round_half_away(F x) {
+  F r = round_half_even(x);
+  return std::copysign(x - r == std::copysign(F(0.5), x) ? r + std::copysign(F(1), x) : r, x);
+}
+
+constexpr uint32_t kNum = ir::kNumberClass, kInexact = ir::kInexactClass, kFloat = ir::kFloatClass;
+
+// A functor that applies one std:: (or ember) function to real and complex compute types alike.
+#define EMBER_STD_UNARY(Name, classes, expr)        \
+  struct Name {                                     \
+    static constexpr uint32_t kClasses = classes;   \
+    static constexpr Result kResult = Result::Same; \
+    template <typename C>                           \
+    C operator()(C x) const {                       \
+      return expr;                                  \
+    }                                               \
+  };
+
+struct Neg {
+  static constexpr uint32_t kClasses = kNum;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    if constexpr (std::is_integral_v<C>)
+      return C(wrap_t<C>(0) - wrap_t<C>(x));  // -INT_MIN wraps
+    else
+      return -x;
+  }
+};
+
+struct Abs {
+  static constexpr uint32_t kClasses = kNum;
+  static constexpr Result kResult = Result::Real;
+  template <typename C>
+  real_of_t<C> operator()(C x) const {
+    if constexpr (is_complex_v<C>)
+      return std::hypot(x.real(), x.imag());
+    else if constexpr (std::is_unsigned_v<C>)
+      return x;
+    else if constexpr (std::is_integral_v<C>)
+      return x < 0 ? C(wrap_t<C>(0) - wrap_t<C>(x)) : x;
+    else
+      return std::fabs(x);
+  }
+};
+
+struct Sign {
+  static constexpr uint32_t kClasses = kNum;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    if constexpr (is_complex_v<C>) {
+      // NumPy 2: z / |z|, 0 for 0, NaN for NaN; an infinite |z| gives the unit direction of the infinite
+      // part (NaN when both parts are infinite).
+      using R = real_of_t<C>;
+      R re = x.real(), im = x.imag(), a = std::hypot(re, im);
+      constexpr R nan = std::numeric_limits<R>::quiet_NaN();
+      if (std::isnan(a)) return {nan, nan};
+      if (std::isinf(a)) {
+        if (std::isinf(re)) return std::isinf(im) ? C(nan, nan) : C(std::copysign(R(1), re), R(0));
+        return {R(0), std::copysign(R(1), im)};
+      }
+      if (a == 0) return {R(0), R(0)};
+      return {re / a, im / a};
+    } else if constexpr (std::is_unsigned_v<C>) {
+      return C(x != 0);
+    } else if constexpr (std::is_integral_v<C>) {
+      return C((x > 0) - (x < 0));
+    } else {
+      // NumPy: -1, +1, +0.0 for either zero, NaN for NaN.
+      return x > 0 ? C(1) : x < 0 ? C(-1) : x == 0 ? C(0) : x;
+    }
+  }
+};
+
+EMBER_STD_UNARY(Floor, kFloat, floor_of(x))
+EMBER_STD_UNARY(Ceil, kFloat, ceil_of(x))
+EMBER_STD_UNARY(RoundHalfEven, kFloat, round_half_even(x))
+EMBER_STD_UNARY(RoundHalfAway, kFloat, round_half_away(x))
+EMBER_STD_UNARY(Cbrt, kFloat, std::cbrt(x))
+EMBER_STD_UNARY(Erf, kFloat, std::erf(x))
+EMBER_STD_UNARY(Erfc, kFloat, std::erfc(x))
+EMBER_STD_UNARY(Exp, kInexact, std::exp(x))
+EMBER_STD_UNARY(Log, kInexact, std::log(x))
+EMBER_STD_UNARY(Sqrt, kInexact, std::sqrt(x))
+EMBER_STD_UNARY(Sin, kInexact, std::sin(x))
+EMBER_STD_UNARY(Cos, kInexact, std::cos(x))
+EMBER_STD_UNARY(Tan, kInexact, std::tan(x))
+EMBER_STD_UNARY(Asin, kInexact, std::asin(x))
+EMBER_STD_UNARY(Acos, kInexact, std::acos(x))
+EMBER_STD_UNARY(Atan, kInexact, std::atan(x))
+EMBER_STD_UNARY(Sinh, kInexact, std::sinh(x))
+EMBER_STD_UNARY(Cosh, kInexact, std::cosh(x))
+EMBER_STD_UNARY(Tanh, kInexact, std::tanh(x))
+EMBER_STD_UNARY(Asinh, kInexact, std::asinh(x))
+EMBER_STD_UNARY(Acosh, kInexact, std::acosh(x))
+EMBER_STD_UNARY(Atanh, kInexact, std::atanh(x))
+#undef EMBER_STD_UNARY
+
+struct Exp2 {
+  static constexpr uint32_t kClasses = kInexact;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    if constexpr (is_complex_v<C>) {
+      // As NumPy: exp(x * ln 2), scaling both parts by the real ln 2.
+      using R = real_of_t<C>;
+      constexpr R ln2 = R(0.693147180559945309417232121458176568);
+      return std::exp(C(x.real() * ln2, x.imag() * ln2));
+    } else {
+      return std::exp2(x);
+    }
+  }
+};
+
+struct Expm1 {
+  static constexpr uint32_t kClasses = kInexact;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    if constexpr (is_complex_v<C>) {
+      // e^z - 1 = (expm1(a) cos b - 2 sin^2(b/2)) + i e^a sin b: both parts without cancellation for
+      // small |z| (NumPy's formula).
+      using R = real_of_t<C>;
+      R a = x.real(), b = x.imag(), s = std::sin(b / 2);
+      return {std::expm1(a) * std::cos(b) - 2 * s * s, std::exp(a) * std::sin(b)};
+    } else {
+      return std::expm1(x);
+    }
+  }
+};
+
+struct Log1p {
+  static constexpr uint32_t kClasses = kInexact;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    if constexpr (is_complex_v<C>) {
+      using R = real_of_t<C>;
+      R a = x.real(), b = x.imag();
+      if (std::fabs(a) < R(0.5) && std::fabs(b) < R(0.5)) {
+        // log|1+z| = log1p(2a + a^2 + b^2) / 2 keeps the digits of a tiny z that forming 1 + z would lose.
+        return {R(0.5) * std::log1p(a * (2 + a) + b * b), std::atan2(b, 1 + a)};
+      }
+      return std::log(C(1 + a, b));
+    } else {
+      return std::log1p(x);
+    }
+  }
+};
+
+struct Rsqrt {
+  static constexpr uint32_t kClasses = kInexact;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    if constexpr (is_complex_v<C>)
+      return cdiv(C(1), std::sqrt(x));
+    else
+      return C(1) / std::sqrt(x);
+  }
+};
+
+struct Logistic {
+  static constexpr uint32_t kClasses = kInexact;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    if constexpr (is_complex_v<C>) {
+      // Same split as the real case: the exponential that is computed never overflows for large |Re z|.
+      if (x.real() >= 0) return cdiv(C(1), C(1) + std::exp(-x));
+      C e = std::exp(x);
+      return cdiv(e, C(1) + e);
+    } else {
+      // e = exp(-|x|) is in (0, 1]: 1/(1+e) for x >= 0 and e/(1+e) for x < 0 are accurate in both tails and
+      // never overflow.
+      C e = std::exp(-std::fabs(x));
+      C r = C(1) / (C(1) + e);
+      return x >= 0 ? r : e * r;
+    }
+  }
+};
+
+struct IsFinite {
+  static constexpr uint32_t kClasses = kFloat;
+  static constexpr Result kResult = Result::Bool;
+  template <typename C>
+  bool operator()(C x) const {
+    return std::isfinite(x);
+  }
+};
+
+struct Not {
+  static constexpr uint32_t kClasses = ir::kBitwiseClass;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    if constexpr (std::is_same_v<C, bool>)
+      return !x;
+    else
+      return C(~x);
+  }
+};
+
+struct Real {
+  static constexpr uint32_t kClasses = ir::kComplexClass;
+  static constexpr Result kResult = Result::Real;
+  template <typename C>
+  real_of_t<C> operator()(C x) const {
+    return x.real();
+  }
+};
+
+struct Imag {
+  static constexpr uint32_t kClasses = ir::kComplexClass;
+  static constexpr Result kResult = Result::Real;
+  template <typename C>
+  real_of_t<C> operator()(C x) const {
+    return x.imag();
+  }
+};
+
+struct Conj {
+  static constexpr uint32_t kClasses = ir::kComplexClass;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    return {x.real(), -x.imag()};
+  }
+};
+
+// x ** y for the static integer y: the binary powering JAX's integer_pow lowers to, in the compute type
+// (integers wrap); a negative y (inexact dtypes only) is 1 / x ** |y|.
+template <typename C>
+inline C integer_power(C x, int64_t y) {
+  auto power = [](auto base, uint64_t e, auto mul) {
+    using V = decltype(base);
+    V acc = base;
+    bool have = false;
+    for (;;) {
+      if (e & 1) {
+        acc = have ? mul(acc, base) : base;
+        have = true;
+      }
+      e >>= 1;
+      if (e == 0) return acc;
+      base = mul(base, base);
+    }
+  };
+  uint64_t e = y < 0 ? uint64_t(0) - uint64_t(y) : uint64_t(y);
+  if constexpr (std::is_integral_v<C>) {
+    using W = wrap_t<C>;
+    if (e == 0) return C(1);
+    return C(power(W(x), e, [](W a, W b) { return W(a * b); }));
+  } else if constexpr (is_complex_v<C>) {
+    if (e == 0) return C(1);
+    C p = power(x, e, [](C a, C b) { return cmul(a, b); });
+    return y < 0 ? cdiv(C(1), p) : p;
+  } else {
+    if (e == 0) return C(1);  // even for NaN
+    C p = power(x, e, [](C a, C b) { return a * b; });
+    return y < 0 ? C(1) / p : p;
+  }
+}
+
+struct IntegerPow {
+  static constexpr uint32_t kClasses = kNum;
+  static constexpr Result kResult = Result::Same;
+  int64_t y;
+  template <typename C>
+  C operator()(C x) const {
+    return integer_power(x, y);
+  }
+};
+
+// The common small exponents with y known at compile time, so that the multiplications unroll and the
+// loop vectorises (same operations in the same order as IntegerPow, hence the same results).
+template <int64_t Y>
+struct FixedIntegerPow {
+  static constexpr uint32_t kClasses = kNum;
+  static constexpr Result kResult = Result::Same;
+  template <typename C>
+  C operator()(C x) const {
+    return integer_power(x, Y);
+  }
+};
+
+void integer_pow_kernel(const KernelArgs& args) {
+  constexpr Prim P = Prim::IntegerPow;
+  switch (int64_t y = ir::attr_int(args.attrs, 0)) {
+    case -2:
+      return run_unary<P>(args, FixedIntegerPow<-2>{});
+    case -1:
+      return run_unary<P>(args, FixedIntegerPow<-1>{});
+    case 0:
+      return run_unary<P>(args, FixedIntegerPow<0>{});
+    case 1:
+      return run_unary<P>(args, FixedIntegerPow<1>{});
+    case 2:
+      return run_unary<P>(args, FixedIntegerPow<2>{});
+    case 3:
+      return run_unary<P>(args, FixedIntegerPow<3>{});
+    case 4:
+      return run_unary<P>(args, FixedIntegerPow<4>{});
+    default:
+      return run_unary<P>(args, IntegerPow{y});
+  }
+}
+
+void round_kernel(const KernelArgs& args) {
+  // rounding_method 1: halves to even (NumPy's round); 0: halves away from zero (lax's default).
+  if (ir::attr_int(args.attrs, 0) == 1)
+    run_unary<Prim::Round>(args, RoundHalfEven{});
+  else
+    run_unary<Prim::Round>(args, RoundHalfAway{});
+}
+
+}  // namespace
+
+void register_unary(KernelTable& t) {
+  t.set(Prim::Neg, &unary_kernel<Neg, Prim::Neg>);
+  t.set(Prim::Abs, &unary_kernel<Abs, Prim::Abs>);
+  t.set(Prim::Sign, &unary_kernel<Sign, Prim::Sign>);
+  t.set(Prim::Floor, &unary_kernel<Floor, Prim::Floor>);
+  t.set(Prim::Ceil, &unary_kernel<Ceil, Prim::Ceil>);
+  t.set(Prim::Round, &round_kernel);
+  t.set(Prim::Exp, &unary_kernel<Exp, Prim::Exp>);
+  t.set(Prim::Exp2, &unary_kernel<Exp2, Prim::Exp2>);
+  t.set(Prim::Expm1, &unary_kernel<Expm1, Prim::Expm1>);
+  t.set(Prim::Log, &unary_kernel<Log, Prim::Log>);
+  t.set(Prim::Log1p, &unary_kernel<Log1p, Prim::Log1p>);
+  t.set(Prim::Sqrt, &unary_kernel<Sqrt, Prim::Sqrt>);
+  t.set(Prim::Rsqrt, &unary_kernel<Rsqrt, Prim::Rsqrt>);
+  t.set(Prim::Cbrt, &unary_kernel<Cbrt, Prim::Cbrt>);
+  t.set(Prim::Sin, &unary_kernel<Sin, Prim::Sin>);
+  t.set(Prim::Cos, &unary_kernel<Cos, Prim::Cos>);
+  t.set(Prim::Tan, &unary_kernel<Tan, Prim::Tan>);
+  t.set(Prim::Asin, &unary_kernel<Asin, Prim::Asin>);
+  t.set(Prim::Acos, &unary_kernel<Acos, Prim::Acos>);
+  t.set(Prim::Atan, &unary_kernel<Atan, Prim::Atan>);
+  t.set(Prim::Sinh, &unary_kernel<Sinh, Prim::Sinh>);
+  t.set(Prim::Cosh, &unary_kernel<Cosh, Prim::Cosh>);
+  t.set(Prim::Tanh, &unary_kernel<Tanh, Prim::Tanh>);
+  t.set(Prim::Asinh, &unary_kernel<Asinh, Prim::Asinh>);
+  t.set(Prim::Acosh, &unary_kernel<Acosh, Prim::Acosh>);
+  t.set(Prim::Atanh, &unary_kernel<Atanh, Prim::Atanh>);
+  t.set(Prim::Logistic, &unary_kernel<Logistic, Prim::Logistic>);
+  t.set(Prim::Erf, &unary_kernel<Erf, Prim::Erf>);
+  t.set(Prim::Erfc, &unary_kernel<Erfc, Prim::Erfc>);
+  t.set(Prim::IsFinite, &unary_kernel<IsFinite, Prim::IsFinite>);
+  t.set(Prim::Not, &unary_kernel<Not, Prim::Not>);
+  t.set(Prim::Real, &unary_kernel<Real, Prim::Real>);
+  t.set(Prim::Imag, &unary_kernel<Imag, Prim::Imag>);
+  t.set(Prim::Conj, &unary_kernel<Conj, Prim::Conj>);
+  t.set(Prim::IntegerPow, &integer_pow_kernel);
+}
+
+}  // namespace ember::runtime::kernels

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: set-up, C++ tests (doctest through CTest), Python tests (pytest, incl. the
+# docstring examples), and the examples. EMBER_FULL_SWEEP=1 runs the op-table sweeps in full.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+python=${PYTHON:-python3}
+
+echo "== C++ tests"
+ctest --test-dir build/python --output-on-failure
+
+echo "== Python tests"
+# Run from the tests folder so `import ember` finds the installed package, not the source tree.
+"$python" -m pytest tests/python -p no:cacheprovider
+"$python" -m pytest --doctest-modules --pyargs ember -p no:cacheprovider
+
+echo "== Examples"
+for ex in build/python/examples/example_*; do
+  [ -x "$ex" ] && "$ex" > /dev/null && echo "ok $ex"
+done
+for ex in examples/*.py; do
+  "$python" "$ex" > /dev/null && echo "ok $ex"
+done

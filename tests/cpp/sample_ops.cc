@@ -1,0 +1,221 @@
+#include "sample_ops.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "ir/error.h"
+#include "ir/numeric.h"
+
+namespace ember::testing {
+
+namespace {
+
+using ir::Attr;
+using ir::Attrs;
+using ir::DType;
+using ir::Prim;
+using ir::Shape;
+using ir::Type;
+
+// The op's operands, each a parameter of the sample, and its attributes.
+struct OpSpec {
+  std::vector<Type> operands;
+  Attrs attrs;
+};
+
+Type ty(DType d, Shape shape, bool weak = false) { return Type{d, std::move(shape), weak}; }
+Attr ints(std::vector<int64_t> v) { return Attr(std::move(v)); }
+Attr int_attr(int64_t v) { return Attr(std::in_place_type<int64_t>, v); }
+Attr bool_attr(bool v) { return Attr(std::in_place_type<bool>, v); }
+Attr dtype_attr(DType d) { return Attr(d); }
+
+// Elements 0, 1, 2, ... (alternating for bool, with an imaginary part for complex).
+ir::Literal counting_literal(DType d, Shape shape) {
+  Type type{d, std::move(shape), false};
+  std::vector<unsigned char> bytes(type.nbytes() + 1);
+  size_t size = ir::dtype_size(d);
+  for (int64_t i = 0; i < type.numel(); ++i) {
+    unsigned char* p = bytes.data() + size_t(i) * size;
+    if (ir::is_complex(d))
+      store_element_from_complex(d, p, {double(i), 0.5 * double(i)});
+    else
+      store_element_from_int(d, p, ir::is_bool(d) ? i % 2 : i);
+  }
+  return ir::Literal::copy_of(type, bytes.data());
+}
+
+DType convert_target(DType d) { return d == DType::F32 ? DType::I32 : DType::F32; }
+
+// Same width where there is a partner, otherwise a width change (the shape grows or loses a last dim).
+OpSpec bitcast_spec(DType d) {
+  switch (ir::dtype_size(d)) {
+    case 1:
+      return {{ty(d, {2, 3})}, {dtype_attr(d == DType::I8 ? DType::U8 : DType::I8)}};
+    case 2:
+      return {{ty(d, {2, 3, 2})}, {dtype_attr(DType::I32)}};  // two 2-byte elements per i32
+    case 4:
+      return {{ty(d, {2, 3})}, {dtype_attr(d == DType::F32 ? DType::I32 : DType::F32)}};
+    default:
+      return {{ty(d, {2, 3})}, {dtype_attr(DType::U16)}};  // four u16 per 8-byte element
+  }
+}
+
+OpSpec spec_for(Prim p, DType d) {
+  const Shape s23{2, 3};
+  if (has_flag(p, ir::kUnaryElementwise)) {
+    if (p == Prim::Round) return {{ty(d, s23)}, {int_attr(1)}};
+    if (p == Prim::IntegerPow) return {{ty(d, s23)}, {int_attr(3)}};
+    return {{ty(d, s23)}, {}};
+  }
+  if (has_flag(p, ir::kBinaryElementwise)) return {{ty(d, s23), ty(d, s23)}, {}};
+  if (has_flag(p, ir::kReduction)) return {{ty(d, s23)}, {ints({1})}};
+  switch (p) {
+    case Prim::Select:
+      return {{ty(DType::Bool, s23), ty(d, s23), ty(d, s23)}, {}};
+    case Prim::Clamp:
+      return {{ty(d, {}), ty(d, s23), ty(d, {})}, {}};
+    case Prim::ConvertElementType:
+      return {{ty(d, s23)}, {dtype_attr(convert_target(d)), bool_attr(false)}};
+    case Prim::BitcastConvertType:
+      return bitcast_spec(d);
+    case Prim::BroadcastInDim:
+      return {{ty(d, {3, 1})}, {ints({2, 3, 4}), ints({1, 2})}};
+    case Prim::Reshape:
+      return {{ty(d, s23)}, {ints({3, 2})}};
+    case Prim::Transpose:
+      return {{ty(d, s23)}, {ints({1, 0})}};
+    case Prim::Slice:
+      return {{ty(d, {4, 6})}, {ints({1, 0}), ints({4, 5}), ints({2, 2})}};
+    case Prim::DynamicSlice:
+      return {{ty(d, {4, 6}), ty(DType::I32, {}), ty(DType::I32, {})}, {ints({2, 3})}};
+    case Prim::DynamicUpdateSlice:
+      return {{ty(d, {4, 6}), ty(d, s23), ty(DType::I32, {}), ty(DType::I32, {})}, {}};
+    case Prim::Concatenate:
+      return {{ty(d, s23), ty(d, {2, 1})}, {int_attr(1)}};
+    // Crops one row in front, adds one behind, and spreads the elements apart (interior padding).
+    case Prim::Pad:
+      return {{ty(d, s23), ty(d, {})}, {ints({-1, 1}), ints({1, 0}), ints({1, 2})}};
+    case Prim::Rev:
+      return {{ty(d, s23)}, {ints({1})}};
+    case Prim::Iota:
+      return {{}, {dtype_attr(d), ints({2, 3}), int_attr(1)}};
+    case Prim::Argmax:
+    case Prim::Argmin:
+      return {{ty(d, s23)}, {ints({1}), dtype_attr(DType::I32)}};
+    case Prim::DotGeneral:  // [2,3] x [3,4] matrix product
+      return {{ty(d, s23), ty(d, {3, 4})}, {ints({1}), ints({0}), ints({}), ints({}), dtype_attr(d)}};
+    case Prim::Constant:
+      return {{}, {Attr(counting_literal(d, s23)), bool_attr(false)}};
+    default:
+      break;
+  }
+  throw std::logic_error("sample_ops: no sample recipe for " + std::string(ir::prim_name(p)));
+}
+
+std::string sample_name(Prim p, DType d, std::string_view variant = {}) {
+  std::string name = std::string(ir::prim_name(p)) + "_" + std::string(ir::dtype_name(d));
+  if (!variant.empty()) {
+    name += '_';
+    name += variant;
+  }
+  return name;
+}
+
+// nullopt when the primitive's rule rejects the operands and attributes.
+std::optional<ir::Function> build(Prim p, const OpSpec& spec, std::string name) {
+  try {
+    ir::infer_result_types(p, spec.operands, spec.attrs);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  ir::Function f;
+  f.name = std::move(name);
+  ir::Builder b(f.body);
+  std::vector<ir::Value> params;
+  for (const Type& t : spec.operands) params.push_back(b.param(t));
+  ir::Values results = b.add(p, params, spec.attrs);
+  b.set_results(results);
+  return f;
+}
+
+// A variant that must be valid: a sample that does not build is a bug in this file.
+ir::Function must_build(Prim p, DType d, std::string_view variant, const OpSpec& spec) {
+  std::optional<ir::Function> f = build(p, spec, sample_name(p, d, variant));
+  if (!f) throw std::logic_error("sample_ops: variant " + sample_name(p, d, variant) + " does not build");
+  return std::move(*f);
+}
+
+std::vector<ir::Function> variants() {
+  const Shape s23{2, 3};
+  std::vector<ir::Function> out;
+  auto add = [&](Prim p, DType d, std::string_view variant, OpSpec spec) {
+    out.push_back(must_build(p, d, variant, spec));
+  };
+  // Bitcasts to a narrower dtype (adds a last dimension) and to a wider one (consumes it).
+  add(Prim::BitcastConvertType, DType::F32, "to_bf16", {{ty(DType::F32, s23)}, {dtype_attr(DType::BF16)}});
+  add(Prim::BitcastConvertType, DType::U16, "to_f16", {{ty(DType::U16, s23)}, {dtype_attr(DType::F16)}});
+  add(Prim::BitcastConvertType, DType::F32, "to_f64",
+      {{ty(DType::F32, {2, 3, 2})}, {dtype_attr(DType::F64)}});
+  // Batched product, and an integer product accumulated in a wider dtype.
+  add(Prim::DotGeneral, DType::F32, "batched",
+      {{ty(DType::F32, {2, 2, 3}), ty(DType::F32, {2, 3, 4})},
+       {ints({2}), ints({1}), ints({0}), ints({0}), dtype_attr(DType::F32)}});
+  add(Prim::DotGeneral, DType::I8, "to_i32",
+      {{ty(DType::I8, s23), ty(DType::I8, {3, 4})},
+       {ints({1}), ints({0}), ints({}), ints({}), dtype_attr(DType::I32)}});
+  // Weak types (Python scalars) and weak results.
+  add(Prim::Add, DType::F32, "weak", {{ty(DType::F32, {}, true), ty(DType::F32, {}, true)}, {}});
+  add(Prim::Mul, DType::F32, "half_weak", {{ty(DType::F32, s23), ty(DType::F32, s23, true)}, {}});
+  add(Prim::Constant, DType::F32, "weak_scalar",
+      {{}, {Attr(ir::Literal::scalar(DType::F32, 0.5)), bool_attr(true)}});
+  add(Prim::ConvertElementType, DType::I64, "to_weak_f32",
+      {{ty(DType::I64, {})}, {dtype_attr(DType::F32), bool_attr(true)}});
+  // Empty and scalar shapes.
+  add(Prim::Constant, DType::I64, "empty",
+      {{}, {Attr(counting_literal(DType::I64, {0, 3})), bool_attr(false)}});
+  add(Prim::Exp, DType::F64, "scalar", {{ty(DType::F64, {})}, {}});
+  add(Prim::ReduceSum, DType::F32, "all_axes", {{ty(DType::F32, s23)}, {ints({0, 1})}});
+  add(Prim::ReduceMax, DType::F32, "no_axes", {{ty(DType::F32, s23)}, {ints({})}});
+  // Other operand forms.
+  add(Prim::Select, DType::F32, "scalar_pred",
+      {{ty(DType::Bool, {}), ty(DType::F32, s23), ty(DType::F32, s23)}, {}});
+  add(Prim::Clamp, DType::F32, "array_bounds",
+      {{ty(DType::F32, s23), ty(DType::F32, s23), ty(DType::F32, s23)}, {}});
+  add(Prim::Concatenate, DType::F32, "three",
+      {{ty(DType::F32, s23), ty(DType::F32, {1, 3}), ty(DType::F32, {4, 3})}, {int_attr(0)}});
+  add(Prim::IntegerPow, DType::F32, "negative", {{ty(DType::F32, s23)}, {int_attr(-2)}});
+  add(Prim::Transpose, DType::F32, "rank3", {{ty(DType::F32, {2, 3, 4})}, {ints({2, 0, 1})}});
+  add(Prim::DynamicSlice, DType::F32, "i64_starts",
+      {{ty(DType::F32, {4, 6}), ty(DType::I64, {}), ty(DType::U8, {})}, {ints({4, 0})}});
+  return out;
+}
+
+}  // namespace
+
+std::optional<ir::Function> sample_function(Prim p, DType d) {
+  return build(p, spec_for(p, d), sample_name(p, d));
+}
+
+std::vector<ir::Function> sample_functions() {
+  // The dtype each primitive is best known by first, then any other it accepts.
+  std::vector<DType> order = {DType::F32, DType::I32, DType::Bool, DType::C64};
+  for (DType d : ir::kAllDTypes) order.push_back(d);
+  std::vector<ir::Function> out;
+  for (int i = 0; i < ir::kNumPrims; ++i) {
+    for (DType d : order) {
+      if (std::optional<ir::Function> f = sample_function(Prim(i), d)) {
+        out.push_back(std::move(*f));
+        break;
+      }
+    }
+  }
+  for (ir::Function& f : variants()) out.push_back(std::move(f));
+  return out;
+}
+
+Prim sample_prim(const ir::Function& f) {
+  if (f.body.ops.empty()) throw std::logic_error("sample_ops: sample " + f.name + " has no op");
+  return f.body.ops.back().prim;
+}
+
+}  // namespace ember::testing
