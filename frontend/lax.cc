@@ -94,6 +94,30 @@ Tensor dot_general(const Tensor& lhs, const Tensor& rhs, const Ints& lhs_contrac
                {lhs_contracting, rhs_contracting, lhs_batch, rhs_batch, preferred_element_type});
 }
 
+Tensor gather(const Tensor& operand, const Tensor& indices, const GatherDims& dims, const Ints& slice_sizes,
+              ir::IndexMode mode) {
+  return bind1(Prim::Gather, {operand, indices},
+               {dims.offset_dims, dims.collapsed_slice_dims, dims.start_index_map, dims.operand_batching_dims,
+                dims.start_indices_batching_dims, slice_sizes, int64_t(mode)});
+}
+
+Tensor scatter(Prim p, const Tensor& operand, const Tensor& indices, const Tensor& updates, const ScatterDims& dims,
+               ir::IndexMode mode) {
+  return bind1(p, {operand, indices, updates},
+               {dims.update_window_dims, dims.inserted_window_dims, dims.scatter_dims_to_operand_dims,
+                dims.operand_batching_dims, dims.scatter_indices_batching_dims, int64_t(mode)});
+}
+
+std::vector<Tensor> sort(std::span<const Tensor> operands, int64_t dimension, bool is_stable, int64_t num_keys) {
+  return bind(Prim::Sort, operands, {dimension, is_stable, num_keys});
+}
+
+std::vector<Tensor> top_k(const Tensor& x, int64_t k) {
+  return bind(Prim::TopK, std::span<const Tensor>(&x, 1), {k});
+}
+
+Tensor cumulative(Prim p, const Tensor& x, int64_t axis, bool reverse) { return bind1(p, {x}, {axis, reverse}); }
+
 Tensor full_like_scalar(const Tensor& x, double value) {
   if (ir::is_complex(x.dtype())) return scalar_tensor_complex(x.dtype(), value, 0.0, x.weak());
   return scalar_tensor(x.dtype(), value, x.weak());

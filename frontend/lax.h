@@ -34,6 +34,25 @@ Tensor argminmax(ir::Prim p, const Tensor& x, int64_t axis, ir::DType index_dtyp
 Tensor dot_general(const Tensor& lhs, const Tensor& rhs, const Ints& lhs_contracting, const Ints& rhs_contracting,
                    const Ints& lhs_batch, const Ints& rhs_batch, ir::DType preferred_element_type);
 
+// Gather/scatter dimension numbers (JAX's GatherDimensionNumbers / ScatterDimensionNumbers).
+struct GatherDims {
+  Ints offset_dims, collapsed_slice_dims, start_index_map, operand_batching_dims, start_indices_batching_dims;
+};
+struct ScatterDims {
+  Ints update_window_dims, inserted_window_dims, scatter_dims_to_operand_dims, operand_batching_dims,
+      scatter_indices_batching_dims;
+};
+Tensor gather(const Tensor& operand, const Tensor& indices, const GatherDims& dims, const Ints& slice_sizes,
+              ir::IndexMode mode);
+// p: Scatter, ScatterAdd, ScatterMul, ScatterMin or ScatterMax.
+Tensor scatter(ir::Prim p, const Tensor& operand, const Tensor& indices, const Tensor& updates,
+               const ScatterDims& dims, ir::IndexMode mode);
+std::vector<Tensor> sort(std::span<const Tensor> operands, int64_t dimension, bool is_stable, int64_t num_keys);
+// {values, int32 indices} of the k largest entries along the last dimension.
+std::vector<Tensor> top_k(const Tensor& x, int64_t k);
+// p: Cumsum, Cumprod, Cummax, Cummin or Cumlogsumexp.
+Tensor cumulative(ir::Prim p, const Tensor& x, int64_t axis, bool reverse);
+
 // A scalar of x's dtype (weak like x), for fill values and constants in compositions.
 Tensor full_like_scalar(const Tensor& x, double value);
 // Broadcasts a scalar to x's shape (no-op for same shape).

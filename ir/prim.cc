@@ -54,6 +54,21 @@ PrimInfo reduction(std::string_view name, uint32_t dtypes) {
   return other(name, 1, 1, {{"axes", K::Ints}}, rules::reduction, dtypes, kReduction);
 }
 
+PrimInfo scatter(std::string_view name, uint32_t dtypes) {
+  return other(name, 3, 3,
+               {{"update_window_dims", K::Ints},
+                {"inserted_window_dims", K::Ints},
+                {"scatter_dims_to_operand_dims", K::Ints},
+                {"operand_batching_dims", K::Ints},
+                {"scatter_indices_batching_dims", K::Ints},
+                {"mode", K::Int}},
+               rules::scatter, dtypes, kScatter);
+}
+
+PrimInfo cumulative(std::string_view name, uint32_t dtypes) {
+  return other(name, 1, 1, {{"axis", K::Int}, {"reverse", K::Bool}}, rules::cumulative, dtypes, kCumulative);
+}
+
 PrimInfo info_of(Prim p) {
   constexpr uint32_t kNum = kNumberClass, kInexact = kInexactClass, kFloat = kFloatClass;
   switch (p) {
@@ -94,6 +109,13 @@ PrimInfo info_of(Prim p) {
     case Prim::Conj: return unary("conj", kComplexClass);
     // x ** y for a static integer y (negative y for inexact dtypes only).
     case Prim::IntegerPow: return unary("integer_pow", kNum, ResultDType::Same, {{"y", K::Int}});
+    case Prim::ErfInv: return unary("erf_inv", kFloat);
+    case Prim::Lgamma: return unary("lgamma", kFloat);
+    case Prim::Digamma: return unary("digamma", kFloat);
+    // Exponentially scaled modified Bessel functions: exp(-|x|) I0(x) and exp(-|x|) I1(x).
+    case Prim::BesselI0e: return unary("bessel_i0e", kFloat);
+    case Prim::BesselI1e: return unary("bessel_i1e", kFloat);
+    case Prim::PopulationCount: return unary("population_count", kIntClass);
 
     case Prim::Add: return binary("add", kNum);
     case Prim::Sub: return binary("sub", kNum);
@@ -118,6 +140,8 @@ PrimInfo info_of(Prim p) {
     case Prim::Gt: return binary("gt", kOrderedClass, ResultDType::Bool);
     case Prim::Ge: return binary("ge", kOrderedClass, ResultDType::Bool);
     case Prim::Complex: return binary("complex", kFloatClass, ResultDType::ComplexOf);
+    // polygamma(m, x): the m-th derivative of digamma; m is a non-negative integer held in x's dtype.
+    case Prim::Polygamma: return binary("polygamma", kFloat);
 
     case Prim::Select: return other("select", 3, 3, {}, rules::select, kAnyClass, kElementwise);
     case Prim::Clamp: return other("clamp", 3, 3, {}, rules::clamp, kOrderedClass, kElementwise);
@@ -178,6 +202,38 @@ PrimInfo info_of(Prim p) {
                    rules::dot_general, kNumberClass);
     case Prim::Constant:
       return other("constant", 0, 0, {{"value", K::Literal}, {"weak_type", K::Bool}}, rules::constant);
+    // XLA's gather with JAX's dimension numbers. Operands: the array and integer start indices whose last
+    // dimension is the index vector. mode: IndexMode.
+    case Prim::Gather:
+      return other("gather", 2, 2,
+                   {{"offset_dims", K::Ints},
+                    {"collapsed_slice_dims", K::Ints},
+                    {"start_index_map", K::Ints},
+                    {"operand_batching_dims", K::Ints},
+                    {"start_indices_batching_dims", K::Ints},
+                    {"slice_sizes", K::Ints},
+                    {"mode", K::Int}},
+                   rules::gather);
+    // XLA's scatter. Operands: the array, integer indices (last dimension the index vector) and updates.
+    // `scatter` writes (the last update wins where indices repeat); the others combine.
+    case Prim::Scatter: return scatter("scatter", kAnyClass);
+    case Prim::ScatterAdd: return scatter("scatter_add", kNumberClass);
+    case Prim::ScatterMul: return scatter("scatter_mul", kNumberClass);
+    case Prim::ScatterMin: return scatter("scatter_min", kOrderedClass);
+    case Prim::ScatterMax: return scatter("scatter_max", kOrderedClass);
+    // Sorts operands of one shape along `dimension` by their first num_keys operands (lexicographically),
+    // NumPy's order: NaNs last, -0.0 equal to 0.0, complex by real then imaginary part.
+    case Prim::Sort:
+      return other("sort", 1, -1, {{"dimension", K::Int}, {"is_stable", K::Bool}, {"num_keys", K::Int}},
+                   rules::sort);
+    // The k largest entries along the last dimension, descending (NaN largest, ties by lower index), and
+    // their int32 indices.
+    case Prim::TopK: return other("top_k", 1, 1, {{"k", K::Int}}, rules::top_k, kOrderedClass);
+    case Prim::Cumsum: return cumulative("cumsum", kNumberClass);
+    case Prim::Cumprod: return cumulative("cumprod", kNumberClass);
+    case Prim::Cummax: return cumulative("cummax", kOrderedClass);
+    case Prim::Cummin: return cumulative("cummin", kOrderedClass);
+    case Prim::Cumlogsumexp: return cumulative("cumlogsumexp", kFloat);
   }
   throw Error(ErrorKind::Runtime, "primitive missing from the table");
 }

@@ -22,14 +22,15 @@ namespace ember::ir {
   X(Acos, "acos") X(Atan, "atan") X(Sinh, "sinh") X(Cosh, "cosh") X(Tanh, "tanh") X(Asinh, "asinh")        \
   X(Acosh, "acosh") X(Atanh, "atanh") X(Logistic, "logistic") X(Erf, "erf") X(Erfc, "erfc")                \
   X(IsFinite, "is_finite") X(Not, "not") X(Real, "real") X(Imag, "imag") X(Conj, "conj")                   \
-  X(IntegerPow, "integer_pow")
+  X(IntegerPow, "integer_pow") X(ErfInv, "erf_inv") X(Lgamma, "lgamma") X(Digamma, "digamma")              \
+  X(BesselI0e, "bessel_i0e") X(BesselI1e, "bessel_i1e") X(PopulationCount, "population_count")
 
 #define EMBER_BINARY_PRIMITIVES(X)                                                                         \
   X(Add, "add") X(Sub, "sub") X(Mul, "mul") X(Div, "div") X(Rem, "rem") X(Pow, "pow") X(Max, "max")        \
   X(Min, "min") X(Atan2, "atan2") X(Nextafter, "nextafter") X(And, "and") X(Or, "or") X(Xor, "xor")        \
   X(ShiftLeft, "shift_left") X(ShiftRightLogical, "shift_right_logical")                                  \
   X(ShiftRightArithmetic, "shift_right_arithmetic") X(Eq, "eq") X(Ne, "ne") X(Lt, "lt") X(Le, "le")        \
-  X(Gt, "gt") X(Ge, "ge") X(Complex, "complex")
+  X(Gt, "gt") X(Ge, "ge") X(Complex, "complex") X(Polygamma, "polygamma")
 
 #define EMBER_OTHER_PRIMITIVES(X)                                                                          \
   X(Select, "select") X(Clamp, "clamp") X(ConvertElementType, "convert_element_type")                      \
@@ -39,7 +40,10 @@ namespace ember::ir {
   X(Rev, "rev") X(Iota, "iota") X(ReduceSum, "reduce_sum") X(ReduceProd, "reduce_prod")                    \
   X(ReduceMax, "reduce_max") X(ReduceMin, "reduce_min") X(ReduceAnd, "reduce_and")                         \
   X(ReduceOr, "reduce_or") X(Argmax, "argmax") X(Argmin, "argmin") X(DotGeneral, "dot_general")            \
-  X(Constant, "constant")
+  X(Constant, "constant") X(Gather, "gather") X(Scatter, "scatter") X(ScatterAdd, "scatter_add")           \
+  X(ScatterMul, "scatter_mul") X(ScatterMin, "scatter_min") X(ScatterMax, "scatter_max") X(Sort, "sort")   \
+  X(TopK, "top_k") X(Cumsum, "cumsum") X(Cumprod, "cumprod") X(Cummax, "cummax") X(Cummin, "cummin")       \
+  X(Cumlogsumexp, "cumlogsumexp")
 
 #define EMBER_PRIMITIVES(X) EMBER_UNARY_PRIMITIVES(X) EMBER_BINARY_PRIMITIVES(X) EMBER_OTHER_PRIMITIVES(X)
 
@@ -55,12 +59,20 @@ inline constexpr int kNumPrims = 0
 #undef EMBER_COUNT
     ;
 
+// How gather and scatter treat out-of-bounds start indices (the `mode` attribute), as JAX's
+// GatherScatterMode: Clip clamps each slice into bounds; FillOrDrop makes gather return the fill value
+// (NaN for inexact dtypes, the minimum of signed and the maximum of unsigned integers, true for bool) for
+// out-of-bounds slices and makes scatter drop out-of-bounds updates.
+enum class IndexMode : int64_t { Clip = 0, FillOrDrop = 1 };
+
 enum PrimFlag : uint32_t {
   kUnaryElementwise = 1u << 0,   // one operand, result element i from operand element i
   kBinaryElementwise = 1u << 1,  // two operands of one type
   kElementwise = 1u << 2,        // set for unary, binary, select, clamp, convert and the like
   kComparison = 1u << 3,         // binary elementwise with a bool result
   kReduction = 1u << 4,          // reduce over `axes`
+  kScatter = 1u << 5,            // scatter and its combining variants (operand, indices, updates)
+  kCumulative = 1u << 6,         // cumulative reduction along `axis`
 };
 
 // What an elementwise primitive's result dtype is, given its operand dtype.

@@ -22,13 +22,11 @@ std::string ints_to_string(const std::vector<int64_t>& v) {
   return s + "]";
 }
 
-namespace {
-
-[[noreturn]] void fail(ErrorKind kind, const std::string& message) { throw Error(kind, message); }
+void fail(ErrorKind kind, const std::string& message) { throw Error(kind, message); }
 
 std::string str(const Type& t) { return to_string(t); }
 
-void check_dtype_class(const OpSignature& s, const Type& t, std::string_view role = "operand") {
+void check_dtype_class(const OpSignature& s, const Type& t, std::string_view role) {
   uint32_t cls = prim_info(s.prim).operand_dtypes;
   if (!in_class(t.dtype, cls))
     fail(ErrorKind::Type, "expected a " + std::string(dtype_class_name(cls)) + " " + std::string(role) +
@@ -45,6 +43,8 @@ void check_rank(const std::vector<int64_t>& v, int rank, std::string_view what, 
     fail(ErrorKind::Value, "expected " + std::string(what) + " with one entry per dimension of " + str(t) +
                                ", got " + ints_to_string(v));
 }
+
+namespace {
 
 DType result_dtype_of(ResultDType r, DType in) {
   switch (r) {

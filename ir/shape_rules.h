@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "ir/error.h"
 #include "ir/prim.h"
 
 namespace ember::ir::rules {
@@ -27,11 +28,24 @@ std::vector<Type> reduction(const OpSignature& s);
 std::vector<Type> arg_reduction(const OpSignature& s);
 std::vector<Type> dot_general(const OpSignature& s);
 std::vector<Type> constant(const OpSignature& s);
+// shape_rules_indexing.cc
+std::vector<Type> gather(const OpSignature& s);
+std::vector<Type> scatter(const OpSignature& s);
+std::vector<Type> sort(const OpSignature& s);
+std::vector<Type> top_k(const OpSignature& s);
+std::vector<Type> cumulative(const OpSignature& s);
 
 // Helpers shared by rules (and by later rule files).
 std::string types_to_string(std::span<const Type> types);
 std::string ints_to_string(const std::vector<int64_t>& v);
 // Throws unless `axes` are distinct and in [0, rank).
 void check_axes(const std::vector<int64_t>& axes, int rank, std::string_view what);
+[[noreturn]] void fail(ErrorKind kind, const std::string& message);
+std::string str(const Type& t);
+// Throws TypeError unless t's dtype is in the primitive's operand_dtypes.
+void check_dtype_class(const OpSignature& s, const Type& t, std::string_view role = "operand");
+void check_scalar_int(const Type& t, std::string_view what);
+// Throws unless v has one entry per dimension of t.
+void check_rank(const std::vector<int64_t>& v, int rank, std::string_view what, const Type& t);
 
 }  // namespace ember::ir::rules
