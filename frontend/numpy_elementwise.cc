@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "frontend/numpy.h"
+#include "frontend/numpy_internal.h"
 #include "ir/numeric.h"
 
 namespace ember::frontend::np {
@@ -11,83 +11,16 @@ namespace ember::frontend::np {
 using ir::DType;
 using ir::Prim;
 
+using namespace detail;
+
 namespace {
-
-// A concrete weak Python integer must fit the integer dtype it meets (NumPy 2 and JAX raise too).
-void check_python_int_fits(const Tensor& x, DType to, std::string_view op) {
-  if (!x.is_concrete() || !x.weak() || !ir::is_int(x.dtype()) || !ir::is_int(to) || x.rank() != 0) return;
-  int64_t v = load_element_as_int(x.dtype(), x.buffer().data());
-  bool fits = visit_dtype(to, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-      if constexpr (std::is_unsigned_v<T>) {
-        return v >= 0 && uint64_t(v) <= uint64_t(std::numeric_limits<T>::max());
-      } else {
-        return v >= int64_t(std::numeric_limits<T>::min()) && v <= int64_t(std::numeric_limits<T>::max());
-      }
-    }
-    return true;
-  });
-  if (!fits)
-    throw make_error(ErrorKind::Overflow, op, "expected a Python integer in the range of ", ir::dtype_numpy_name(to),
-                     ", got ", v);
-}
-
-Tensor convert(const Tensor& x, DType dtype, bool weak, std::string_view op) {
-  check_python_int_fits(x, dtype, op);
-  return lax::convert_element_type(x, dtype, weak);
-}
-
-// A lone weak value takes its kind's default dtype (a Python float computes in float32).
-Tensor canonical(const Tensor& x) {
-  if (!x.weak()) return x;
-  return lax::convert_element_type(x, canonical_weak_dtype(x.dtype()), true);
-}
-
-// Inputs of functions with inexact results (exp, sqrt, true_divide): integers and bools become the
-// default float.
-Tensor to_inexact(const Tensor& x) {
-  Tensor c = canonical(x);
-  if (ir::is_inexact(c.dtype())) return c;
-  return lax::convert_element_type(c, kDefaultFloat, c.weak());
-}
-
-Tensor unary_inexact(Prim p, const Tensor& x) { return lax::unary(p, to_inexact(x)); }
-
-Tensor scalar_like(const Tensor& x, double v) { return lax::broadcast_scalar(lax::full_like_scalar(x, v), x.shape()); }
-
-std::pair<Tensor, Tensor> binary_operands(const Tensor& a, const Tensor& b, std::string_view op,
-                                          std::optional<DType> force = {}) {
-  ir::Type types[2] = {a.type(), b.type()};
-  PromotedType pt = result_type(std::span<const ir::Type>(types, 2));
-  DType dtype = force ? *force : pt.dtype;
-  ir::Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
-  return {broadcast_to(convert(a, dtype, pt.weak, op), shape, op),
-          broadcast_to(convert(b, dtype, pt.weak, op), shape, op)};
-}
-
-std::pair<Tensor, Tensor> inexact_operands(const Tensor& a, const Tensor& b, std::string_view op) {
-  ir::Type types[2] = {a.type(), b.type()};
-  PromotedType pt = result_type(std::span<const ir::Type>(types, 2));
-  return binary_operands(a, b, op, ir::is_inexact(pt.dtype) ? pt.dtype : kDefaultFloat);
-}
-
 Tensor binary(Prim p, const Tensor& a, const Tensor& b, std::string_view op) {
   auto [x, y] = binary_operands(a, b, op);
-  try {
-    return lax::binary(p, x, y);
-  } catch (Error& e) {
-    // The primitive's dtype error ("[and] expected a bool or integer operands, got f32[3]") is reported
-    // under the NumPy name the user called.
-    throw Error(e.kind(), e.message(), std::string(op), e.location());
-  }
+  // The primitive's dtype error ("[and] expected a bool or integer operands, got f32[3]") is reported under
+  // the NumPy name the user called.
+  return renamed(op, [&] { return lax::binary(p, x, y); });
 }
-
-Tensor to_bool(const Tensor& x) {
-  if (x.dtype() == DType::Bool) return x;
-  return lax::binary(Prim::Ne, x, scalar_like(x, 0.0));
-}
-
+Tensor unary_inexact(Prim p, const Tensor& x) { return lax::unary(p, to_inexact(x)); }
 }  // namespace
 
 Tensor astype(const Tensor& x, DType dtype, std::string_view op) { return convert(x, dtype, false, op); }
@@ -100,8 +33,8 @@ ir::Shape broadcast_shapes(const ir::Shape& a, const ir::Shape& b, std::string_v
     int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
     if (da != db && da != 1 && db != 1)
-      throw make_error(ErrorKind::Value, op, "expected broadcastable shapes, got ", ir::shape_to_string(a), " and ",
-                       ir::shape_to_string(b));
+      throw make_error(ErrorKind::Value, op, "expected broadcastable shapes, got ", ir::shape_to_string(a),
+                       " and ", ir::shape_to_string(b));
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -318,27 +251,29 @@ Tensor floor_divide(const Tensor& a, const Tensor& b) {
     Tensor q = lax::binary(Prim::Div, x, y);
     if (ir::is_unsigned_int(x.dtype())) return q;
     Tensor r = lax::binary(Prim::Rem, x, y);
-    Tensor adjust = lax::binary(Prim::And, lax::binary(Prim::Ne, r, zero),
-                                lax::binary(Prim::Ne, lax::binary(Prim::Lt, r, zero),
-                                            lax::binary(Prim::Lt, y, zero)));
+    Tensor adjust =
+        lax::binary(Prim::And, lax::binary(Prim::Ne, r, zero),
+                    lax::binary(Prim::Ne, lax::binary(Prim::Lt, r, zero), lax::binary(Prim::Lt, y, zero)));
     return lax::select(adjust, lax::binary(Prim::Sub, q, scalar_like(q, 1.0)), q);
   }
   if (ir::is_complex(x.dtype()))
-    throw make_error(ErrorKind::Type, "floor_divide", "expected real operands, got ", ir::to_string(x.type()));
+    throw make_error(ErrorKind::Type, "floor_divide", "expected real operands, got ",
+                     ir::to_string(x.type()));
   // NumPy's float floor division: (x - fmod(x, y)) / y, corrected by one where fmod's sign differs from y's,
   // then rounded to the nearest integer; y == 0 gives x / y.
   Tensor mod = lax::binary(Prim::Rem, x, y);
   Tensor div = lax::binary(Prim::Div, lax::binary(Prim::Sub, x, mod), y);
-  Tensor fix = lax::binary(Prim::And, lax::binary(Prim::Ne, mod, zero),
-                           lax::binary(Prim::Ne, lax::binary(Prim::Lt, y, zero), lax::binary(Prim::Lt, mod, zero)));
+  Tensor fix =
+      lax::binary(Prim::And, lax::binary(Prim::Ne, mod, zero),
+                  lax::binary(Prim::Ne, lax::binary(Prim::Lt, y, zero), lax::binary(Prim::Lt, mod, zero)));
   div = lax::select(fix, lax::binary(Prim::Sub, div, scalar_like(div, 1.0)), div);
   Tensor floordiv = lax::unary(Prim::Floor, div);
   Tensor up = lax::binary(Prim::Gt, lax::binary(Prim::Sub, div, floordiv), scalar_like(div, 0.5));
   floordiv = lax::select(up, lax::binary(Prim::Add, floordiv, scalar_like(div, 1.0)), floordiv);
-  Tensor nonzero_div = lax::select(lax::binary(Prim::Eq, div, zero),
-                                   lax::select(lax::binary(Prim::Lt, lax::binary(Prim::Div, x, y), zero),
-                                               scalar_like(div, -0.0), zero),
-                                   floordiv);
+  Tensor nonzero_div = lax::select(
+      lax::binary(Prim::Eq, div, zero),
+      lax::select(lax::binary(Prim::Lt, lax::binary(Prim::Div, x, y), zero), scalar_like(div, -0.0), zero),
+      floordiv);
   return lax::select(lax::binary(Prim::Eq, y, zero), lax::binary(Prim::Div, x, y), nonzero_div);
 }
 
@@ -351,8 +286,9 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
   Tensor r = lax::binary(Prim::Rem, x, y);
   if (ir::is_unsigned_int(x.dtype())) return r;
   // The result takes the divisor's sign, as Python's %.
-  Tensor fix = lax::binary(Prim::And, lax::binary(Prim::Ne, r, zero),
-                           lax::binary(Prim::Ne, lax::binary(Prim::Lt, r, zero), lax::binary(Prim::Lt, y, zero)));
+  Tensor fix =
+      lax::binary(Prim::And, lax::binary(Prim::Ne, r, zero),
+                  lax::binary(Prim::Ne, lax::binary(Prim::Lt, r, zero), lax::binary(Prim::Lt, y, zero)));
   Tensor fixed = lax::select(fix, lax::binary(Prim::Add, r, y), r);
   if (ir::is_int(x.dtype())) return fixed;
   // A zero remainder takes the divisor's sign: copysign(0, y).

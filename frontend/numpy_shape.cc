@@ -24,8 +24,8 @@ Tensor reshape(const Tensor& x, const Ints& shape) {
   }
   if (infer >= 0) {
     if (known == 0 || x.numel() % known != 0)
-      throw make_error(ErrorKind::Value, "reshape", "cannot reshape ", ir::to_string(x.type()), " into shape ",
-                       ir::shape_to_string(ir::Shape(shape.begin(), shape.end())));
+      throw make_error(ErrorKind::Value, "reshape", "cannot reshape ", ir::to_string(x.type()),
+                       " into shape ", ir::shape_to_string(ir::Shape(shape.begin(), shape.end())));
     out[size_t(infer)] = x.numel() / known;
   } else if (known != x.numel()) {
     throw make_error(ErrorKind::Value, "reshape", "cannot reshape ", ir::to_string(x.type()), " into shape ",
@@ -162,7 +162,8 @@ Tensor getitem(const Tensor& x, const std::vector<IndexItem>& index) {
     if (it.kind == Kind::Integer || it.kind == Kind::Slice) ++consumed;
     if (it.kind == Kind::Ellipsis) ++ellipses;
   }
-  if (ellipses > 1) throw make_error(ErrorKind::Index, "getitem", "expected at most one Ellipsis, got ", ellipses);
+  if (ellipses > 1)
+    throw make_error(ErrorKind::Index, "getitem", "expected at most one Ellipsis, got ", ellipses);
   if (consumed > x.rank())
     throw make_error(ErrorKind::Index, "getitem", "expected at most ", x.rank(), " indices for ",
                      ir::to_string(x.type()), ", got ", consumed);
@@ -170,13 +171,13 @@ Tensor getitem(const Tensor& x, const std::vector<IndexItem>& index) {
   std::vector<IndexItem> items;
   for (const IndexItem& it : index) {
     if (it.kind == Kind::Ellipsis) {
-      for (int i = 0; i < x.rank() - consumed; ++i) items.push_back(IndexItem{Kind::Slice});
+      for (int i = 0; i < x.rank() - consumed; ++i) items.push_back(IndexItem{Kind::Slice, 0, {}, {}, {}});
     } else {
       items.push_back(it);
     }
   }
   if (ellipses == 0)
-    for (int i = consumed; i < x.rank(); ++i) items.push_back(IndexItem{Kind::Slice});
+    for (int i = consumed; i < x.rank(); ++i) items.push_back(IndexItem{Kind::Slice, 0, {}, {}, {}});
 
   Ints start, limit, strides, reversed, out_shape;
   int dim = 0;

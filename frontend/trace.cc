@@ -1,5 +1,6 @@
 #include "frontend/trace.h"
 
+#include <array>
 #include <atomic>
 
 #include "runtime/executor.h"
@@ -97,19 +98,26 @@ TraceScope::~TraceScope() {
   if (!trace_stack.empty() && trace_stack.back() == state_.get()) trace_stack.pop_back();
 }
 
+namespace {
+
+// A concrete operand of an eager op (a traced one here has leaked from a trace that ended).
+runtime::Array eager_operand(ir::Prim p, const Tensor& t) {
+  if (t.is_traced())
+    throw Error(ErrorKind::Value,
+                "expected concrete operands outside of tracing, got a traced " + ir::to_string(t.type()) +
+                    " from a trace that has ended (a leaked tracer)",
+                std::string(ir::prim_name(p)), location_suffix());
+  return runtime::Array{t.type(), t.buffer()};
+}
+
+}  // namespace
+
 std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs) {
   TraceState* trace = current_trace();
   if (!trace) {
     std::vector<runtime::Array> arrays;
     arrays.reserve(operands.size());
-    for (const Tensor& t : operands) {
-      if (t.is_traced())
-        throw Error(ErrorKind::Value,
-                    "expected concrete operands outside of tracing, got a traced " + ir::to_string(t.type()) +
-                        " from a trace that has ended (a leaked tracer)",
-                    std::string(ir::prim_name(p)), location_suffix());
-      arrays.push_back(t.array());
-    }
+    for (const Tensor& t : operands) arrays.push_back(eager_operand(p, t));
     std::vector<runtime::Array> results = runtime::execute_op(p, arrays, attrs);
     std::vector<Tensor> out;
     out.reserve(results.size());
@@ -135,6 +143,15 @@ std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs
 }
 
 Tensor bind1(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs) {
+  // Eager ops of up to four operands (all the elementwise ones): operands on the stack and one result
+  // array, no vectors; the op still goes through the primitive's rule, so errors are the same.
+  constexpr size_t kInline = 4;
+  if (!current_trace() && operands.size() <= kInline) {
+    std::array<runtime::Array, kInline> arrays;
+    for (size_t i = 0; i < operands.size(); ++i) arrays[i] = eager_operand(p, operands[i]);
+    return Tensor(
+        runtime::execute_op1(p, std::span<const runtime::Array>(arrays.data(), operands.size()), attrs));
+  }
   std::vector<Tensor> out = bind(p, operands, std::move(attrs));
   return std::move(out.at(0));
 }

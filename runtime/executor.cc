@@ -1,5 +1,8 @@
 #include "runtime/executor.h"
 
+#include <array>
+#include <string>
+
 #include "ir/error.h"
 #include "runtime/kernels/kernels.h"
 
@@ -12,6 +15,10 @@ const ir::PrimTable<Kernel>& kernel_table() {
     kernels::register_layout(t);
     kernels::register_reductions(t);
     kernels::register_dot(t);
+    kernels::register_gather_scatter(t);
+    kernels::register_sort(t);
+    kernels::register_cumulative(t);
+    kernels::register_special(t);
     return t;
   }();
   return table;
@@ -27,13 +34,45 @@ std::vector<Array> execute_op_typed(ir::Prim p, std::span<const Array> operands,
   return results;
 }
 
-std::vector<Array> execute_op(ir::Prim p, std::span<const Array> operands, const ir::Attrs& attrs,
-                              std::span<const ir::Body> regions) {
+namespace {
+
+// The result types of an op from its operands' types (the primitive's rule, which also validates them).
+// Operand types of the common small ops stay on the stack: eager dispatch of a tiny op is dominated by
+// such allocations, not by the kernel.
+std::vector<ir::Type> result_types_of(ir::Prim p, std::span<const Array> operands, const ir::Attrs& attrs,
+                                      std::span<const ir::Body> regions) {
+  constexpr size_t kInline = 4;
+  if (operands.size() <= kInline) {
+    std::array<ir::Type, kInline> types;
+    for (size_t i = 0; i < operands.size(); ++i) types[i] = operands[i].type;
+    return ir::infer_result_types(p, std::span<const ir::Type>(types.data(), operands.size()), attrs,
+                                  regions);
+  }
   std::vector<ir::Type> types;
   types.reserve(operands.size());
   for (const Array& a : operands) types.push_back(a.type);
-  std::vector<ir::Type> result_types = ir::infer_result_types(p, types, attrs, regions);
+  return ir::infer_result_types(p, types, attrs, regions);
+}
+
+}  // namespace
+
+std::vector<Array> execute_op(ir::Prim p, std::span<const Array> operands, const ir::Attrs& attrs,
+                              std::span<const ir::Body> regions) {
+  std::vector<ir::Type> result_types = result_types_of(p, operands, attrs, regions);
   return execute_op_typed(p, operands, attrs, regions, result_types);
+}
+
+Array execute_op1(ir::Prim p, std::span<const Array> operands, const ir::Attrs& attrs) {
+  std::vector<ir::Type> result_types = result_types_of(p, operands, attrs, {});
+  if (result_types.size() != 1) {
+    if (result_types.empty())
+      throw Error(ErrorKind::Value, "expected an op with results, got none", std::string(ir::prim_name(p)));
+    return std::move(execute_op_typed(p, operands, attrs, {}, result_types)[0]);
+  }
+  const Kernel& kernel = kernel_table().get(p);
+  Array result = Array::allocate(result_types[0]);
+  kernel(KernelArgs{operands, std::span<Array>(&result, 1), attrs, {}});
+  return result;
 }
 
 std::vector<Array> execute_body(const ir::Body& body, std::span<const Array> args) {

@@ -27,6 +27,9 @@ const ir::PrimTable<Kernel>& kernel_table();
 // kernel. Throws ember::Error for invalid operands and for out-of-bounds concrete indices (IndexError).
 std::vector<Array> execute_op(ir::Prim p, std::span<const Array> operands, const ir::Attrs& attrs,
                               std::span<const ir::Body> regions = {});
+// The first result of the op, without the vectors when it has only one (every elementwise primitive,
+// reductions, dot_general): the eager fast path of bind1.
+Array execute_op1(ir::Prim p, std::span<const Array> operands, const ir::Attrs& attrs);
 // Same with the result types already known (skips the shape rule).
 std::vector<Array> execute_op_typed(ir::Prim p, std::span<const Array> operands, const ir::Attrs& attrs,
                                     std::span<const ir::Body> regions, std::span<const ir::Type> result_types);

@@ -7,8 +7,10 @@
 //   });
 #pragma once
 
+#include "frontend/indexing.h"
 #include "frontend/jit.h"
 #include "frontend/lax.h"
+#include "frontend/nn.h"
 #include "frontend/numpy.h"
 #include "frontend/tensor.h"
 #include "frontend/trace.h"

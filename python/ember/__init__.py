@@ -13,14 +13,28 @@ from . import _core
 # Ops traced from user code record the first stack frame outside this package as their source location.
 _core._set_package_dir(_os.path.dirname(_os.path.abspath(__file__)) + _os.sep)
 
-from ._core import Array, ConcretizationError, IR  # noqa: E402
+from ._core import Array, ConcretizationError, IR, ShapeDtypeStruct  # noqa: E402
 from ._device import Device, devices, default_backend  # noqa: E402
 from ._jit import jit, make_ir  # noqa: E402
+from ._dlpack import from_dlpack  # noqa: E402
+from ._transforms import (  # noqa: E402
+    grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp, vmap)
 from . import _array  # noqa: E402,F401  (attaches Array's Python-level methods)
-from . import lax, numpy, tree_util  # noqa: E402
+from . import lax, numpy, testing, tree_util  # noqa: E402
+from . import nn  # noqa: E402
 
 __all__ = [
     "Array",
+    "ShapeDtypeStruct",
+    "grad",
+    "hessian",
+    "jacfwd",
+    "jacrev",
+    "jvp",
+    "linearize",
+    "value_and_grad",
+    "vjp",
+    "vmap",
     "ConcretizationError",
     "Device",
     "IR",
@@ -29,7 +43,9 @@ __all__ = [
     "jit",
     "lax",
     "make_ir",
+    "nn",
     "numpy",
+    "testing",
     "tree_util",
 ]
 __version__ = "0.1.0"

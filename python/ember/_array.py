@@ -7,6 +7,7 @@ import numpy as _np
 
 from . import _core
 from ._device import _CPU
+from ._indexing import _IndexUpdateHelper
 from . import numpy as _enp
 
 Array = _core.Array
@@ -52,15 +53,10 @@ def _format(self, spec):
 
 @_method("__getitem__")
 def _getitem(self, key):
-    items = key if isinstance(key, tuple) else (key,)
-    for k in items:
-        basic = k is None or k is Ellipsis or isinstance(k, slice) or (
-            hasattr(k, "__index__") and not isinstance(k, (bool, _np.bool_)) and _np.ndim(k) == 0)
-        if not basic:
-            raise IndexError(
-                f"[getitem] expected integers, slices, Ellipsis or None as indices, got {type(k).__name__}; "
-                "integer-array and boolean-mask indexing arrive with gather")
-    return _core.np.getitem(self, tuple(k.__index__() if hasattr(k, "__index__") else k for k in items))
+    return _core._getitem(self, key)
+
+
+Array.at = property(_IndexUpdateHelper, doc=_IndexUpdateHelper.__doc__)
 
 
 @_method("__iter__")
@@ -122,3 +118,8 @@ def _copy(self):
 @_method("__array_namespace__")
 def _array_namespace(self, api_version=None):
     return _enp
+
+
+@_method("__setitem__")
+def _setitem(self, key, value):
+    raise TypeError("[setitem] ember arrays are immutable: use x = x.at[index].set(value) (or .add, .multiply, ...)")

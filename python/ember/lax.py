@@ -398,3 +398,257 @@ def dot(lhs, rhs, precision=None, preferred_element_type=None):
     lhs_ndim = len(_np.shape(lhs))
     return dot_general(lhs, rhs, (([lhs_ndim - 1], [0]), ([], [])), precision, preferred_element_type)
 
+
+
+# ---- gather, scatter, sort, top_k, cumulative reductions, special functions ----------------------------
+
+from typing import NamedTuple as _NamedTuple  # noqa: E402
+
+
+class GatherScatterMode(enum.Enum):
+    """How gather and scatter treat out-of-bounds indices (JAX's GatherScatterMode).
+
+    CLIP clamps each start index so that the whole slice is in bounds; FILL_OR_DROP makes gather return a
+    fill value for slices that are not entirely in bounds and makes scatter drop such updates;
+    PROMISE_IN_BOUNDS (the user promises in-bounds indices) behaves as CLIP.
+
+    >>> import ember as em
+    >>> em.lax.GatherScatterMode.from_any("clip")
+    <GatherScatterMode.CLIP: 0>
+    """
+
+    CLIP = 0
+    FILL_OR_DROP = 1
+    PROMISE_IN_BOUNDS = 2
+
+    @staticmethod
+    def from_any(s) -> "GatherScatterMode":
+        if isinstance(s, GatherScatterMode):
+            return s
+        if s == "clip":
+            return GatherScatterMode.CLIP
+        if s is None or s == "fill" or s == "drop":
+            return GatherScatterMode.FILL_OR_DROP
+        if s == "promise_in_bounds":
+            return GatherScatterMode.PROMISE_IN_BOUNDS
+        raise ValueError(f'Unknown gather mode "{s}"')
+
+
+def _index_mode(mode: GatherScatterMode) -> int:
+    # The primitives' `mode` attribute: 0 clips, 1 fills (gather) or drops (scatter).
+    return 1 if mode is GatherScatterMode.FILL_OR_DROP else 0
+
+
+class GatherDimensionNumbers(_NamedTuple):
+    """Dimension numbers of `gather`, as JAX's (the index vector is the last dimension of the indices).
+
+    >>> import ember as em
+    >>> em.lax.GatherDimensionNumbers(offset_dims=(1,), collapsed_slice_dims=(0,), start_index_map=(0,))
+    GatherDimensionNumbers(offset_dims=(1,), collapsed_slice_dims=(0,), start_index_map=(0,), operand_batching_dims=(), start_indices_batching_dims=())
+    """
+
+    offset_dims: tuple[int, ...]
+    collapsed_slice_dims: tuple[int, ...]
+    start_index_map: tuple[int, ...]
+    operand_batching_dims: tuple[int, ...] = ()
+    start_indices_batching_dims: tuple[int, ...] = ()
+
+
+class ScatterDimensionNumbers(_NamedTuple):
+    """Dimension numbers of the scatter family, as JAX's (the index vector is the last dimension).
+
+    >>> import ember as em
+    >>> em.lax.ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,),
+    ...                                scatter_dims_to_operand_dims=(0,)).inserted_window_dims
+    (0,)
+    """
+
+    update_window_dims: tuple[int, ...]
+    inserted_window_dims: tuple[int, ...]
+    scatter_dims_to_operand_dims: tuple[int, ...]
+    operand_batching_dims: tuple[int, ...] = ()
+    scatter_indices_batching_dims: tuple[int, ...] = ()
+
+
+def _ints(v) -> list[int]:
+    return [int(i) for i in v]
+
+
+def _gather_in_bounds(start_indices, operand_shape, start_index_map, slice_sizes):
+    """Whether each index vector starts a slice that lies entirely in the operand (indices' batch shape)."""
+    dtype = _np.dtype(_dtype_of(start_indices))
+    info = _np.iinfo(dtype)
+    # The largest valid start per index component, capped at what the index dtype can hold.
+    upper = [_builtins.min(operand_shape[d] - slice_sizes[d], info.max) for d in start_index_map]
+    shape = tuple(_np.shape(start_indices))
+    lo = broadcast_in_dim(_np.zeros(len(upper), dtype), shape, (len(shape) - 1,))
+    hi = broadcast_in_dim(_np.asarray(upper, dtype), shape, (len(shape) - 1,))
+    ok = bitwise_and(ge(start_indices, lo), le(start_indices, hi))
+    return reduce_and(ok, (len(shape) - 1,))
+
+
+def gather(operand, start_indices, dimension_numbers: GatherDimensionNumbers, slice_sizes: Sequence[int], *,
+           unique_indices: bool = False, indices_are_sorted: bool = False, mode=None, fill_value=None):
+    """XLA's gather with JAX's dimension numbers: slices of `operand` starting at `start_indices`.
+
+    mode=None promises in-bounds indices (clamped, as "clip"); "fill" returns `fill_value` (by default NaN
+    for inexact dtypes, the minimum of signed and the maximum of unsigned integers, True for bool) for every
+    slice that is not entirely in bounds.
+
+    >>> import numpy as np, ember as em
+    >>> x = np.array([10, 11, 12], np.int32)
+    >>> dn = em.lax.GatherDimensionNumbers(offset_dims=(), collapsed_slice_dims=(0,), start_index_map=(0,))
+    >>> np.asarray(em.lax.gather(x, np.array([[2], [0], [5]]), dn, (1,), mode="fill", fill_value=-1)).tolist()
+    [12, 10, -1]
+    """
+    dn = dimension_numbers if isinstance(dimension_numbers, GatherDimensionNumbers) else \
+        GatherDimensionNumbers(*dimension_numbers)
+    parsed = GatherScatterMode.PROMISE_IN_BOUNDS if mode is None else GatherScatterMode.from_any(mode)
+    slice_sizes = _ints(slice_sizes)
+    out = _bind1("gather", operand, start_indices, offset_dims=_ints(dn.offset_dims),
+                 collapsed_slice_dims=_ints(dn.collapsed_slice_dims), start_index_map=_ints(dn.start_index_map),
+                 operand_batching_dims=_ints(dn.operand_batching_dims),
+                 start_indices_batching_dims=_ints(dn.start_indices_batching_dims), slice_sizes=slice_sizes,
+                 mode=_index_mode(parsed))
+    if parsed is not GatherScatterMode.FILL_OR_DROP or fill_value is None:
+        return out
+    # A fill value of the user's: select it where the slice is not entirely in bounds.
+    mask = _gather_in_bounds(start_indices, tuple(_np.shape(operand)), _ints(dn.start_index_map), slice_sizes)
+    offset = set(_ints(dn.offset_dims))
+    batch_positions = [i for i in range(out.ndim) if i not in offset]
+    mask = broadcast_in_dim(mask, out.shape, batch_positions)
+    fill = broadcast_in_dim(_np.asarray(fill_value, dtype=_dtype_of(out)), out.shape, ())
+    return select(mask, out, fill)
+
+
+def _scatter(name, operand, scatter_indices, updates, dimension_numbers, mode):
+    dn = dimension_numbers if isinstance(dimension_numbers, ScatterDimensionNumbers) else \
+        ScatterDimensionNumbers(*dimension_numbers)
+    return _bind1(name, operand, scatter_indices, updates, update_window_dims=_ints(dn.update_window_dims),
+                  inserted_window_dims=_ints(dn.inserted_window_dims),
+                  scatter_dims_to_operand_dims=_ints(dn.scatter_dims_to_operand_dims),
+                  operand_batching_dims=_ints(dn.operand_batching_dims),
+                  scatter_indices_batching_dims=_ints(dn.scatter_indices_batching_dims),
+                  mode=_index_mode(GatherScatterMode.from_any(mode)))
+
+
+_SCATTER_EXAMPLE = """
+>>> import numpy as np, ember as em
+>>> dn = em.lax.ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,),
+...                                     scatter_dims_to_operand_dims=(0,))
+>>> np.asarray(em.lax.{name}(np.array([1, 2, 3], np.int32), np.array([[0], [2], [0]]),
+...                          np.array([5, 6, 7], np.int32), dn)).tolist()
+{result}
+"""
+
+
+def _scatter_function(name: str, doc: str, result: str):
+    def f(operand, scatter_indices, updates, dimension_numbers: ScatterDimensionNumbers, *,
+          indices_are_sorted: bool = False, unique_indices: bool = False, mode=None):
+        return _scatter(name, operand, scatter_indices, updates, dimension_numbers, mode)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = (f"{doc}\n\nXLA's scatter with JAX's dimension numbers. mode=None or \"drop\" drops updates whose window is "
+                 "not entirely in bounds; \"clip\" clamps the indices.\n" + _SCATTER_EXAMPLE.format(name=name, result=result))
+    return f
+
+
+scatter = _scatter_function("scatter", "Writes `updates` into `operand`; where indices repeat, the update that comes "
+                            "last in row-major order of the updates wins.", "[7, 2, 6]")
+scatter_add = _scatter_function("scatter_add", "Adds `updates` into `operand` (repeated indices accumulate).",
+                                "[13, 2, 9]")
+scatter_mul = _scatter_function("scatter_mul", "Multiplies `operand` by `updates` (repeated indices accumulate).",
+                                "[35, 2, 18]")
+scatter_min = _scatter_function("scatter_min", "Minimum of `operand` and `updates` (NaN propagates).", "[1, 2, 3]")
+scatter_max = _scatter_function("scatter_max", "Maximum of `operand` and `updates` (NaN propagates).", "[7, 2, 6]")
+
+
+def _axis(axis: int, ndim: int) -> int:
+    axis = int(axis)
+    return axis + ndim if axis < 0 else axis
+
+
+def sort(operand, dimension: int = -1, is_stable: bool = True, num_keys: int = 1):
+    """Sorts along `dimension` in NumPy's order (NaNs last, -0.0 equal to 0.0, complex by real then imaginary
+    part). Given a sequence of arrays, sorts them all by the first `num_keys` (lexicographically) and returns
+    a tuple. The sort is always stable.
+
+    >>> import numpy as np, ember as em
+    >>> np.asarray(em.lax.sort(np.array([3.0, np.nan, -1.0], np.float32))).tolist()
+    [-1.0, 3.0, nan]
+    >>> keys, values = em.lax.sort((np.array([2, 1, 2], np.int32), np.array([0, 1, 2], np.int32)))
+    >>> np.asarray(values).tolist()
+    [1, 0, 2]
+    """
+    single = not isinstance(operand, (tuple, list))
+    operands = [operand] if single else list(operand)
+    dim = _axis(dimension, len(_np.shape(operands[0])))
+    out = _core.bind("sort", operands, dimension=dim, is_stable=bool(is_stable), num_keys=int(num_keys))
+    return out[0] if single else tuple(out)
+
+
+def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):
+    """Sorts `keys` along `dimension` and permutes `values` alongside; returns (keys, values).
+
+    >>> import numpy as np, ember as em
+    >>> k, v = em.lax.sort_key_val(np.array([3, 1, 2], np.int32), np.array([30.0, 10.0, 20.0], np.float32))
+    >>> np.asarray(v).tolist()
+    [10.0, 20.0, 30.0]
+    """
+    return sort((keys, values), dimension, is_stable, 1)
+
+
+def top_k(operand, k: int):
+    """The k largest entries along the last dimension, descending (NaN counts as largest; ties keep the
+    lower index first), and their int32 indices.
+
+    >>> import numpy as np, ember as em
+    >>> values, indices = em.lax.top_k(np.array([1.0, 4.0, 2.0, 4.0], np.float32), 3)
+    >>> np.asarray(values).tolist(), np.asarray(indices).tolist()
+    ([4.0, 4.0, 2.0], [1, 3, 2])
+    """
+    values, indices = _core.bind("top_k", [operand], k=int(k))
+    return values, indices
+
+
+def _cumulative(name: str, doc: str, example: str):
+    def f(operand, axis: int = 0, reverse: bool = False):
+        return _bind1(name, operand, axis=_axis(axis, len(_np.shape(operand))), reverse=bool(reverse))
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"{doc}\n\n>>> import numpy as np, ember as em\n{example}\n"
+    return f
+
+
+cumsum = _cumulative(
+    "cumsum", "Cumulative sum along `axis` (from the end when `reverse`); integer sums wrap.",
+    ">>> np.asarray(em.lax.cumsum(np.array([1, 2, 3], np.int32))).tolist()\n[1, 3, 6]")
+cumprod = _cumulative(
+    "cumprod", "Cumulative product along `axis` (from the end when `reverse`).",
+    ">>> np.asarray(em.lax.cumprod(np.array([1, 2, 3], np.int32), reverse=True)).tolist()\n[6, 6, 3]")
+cummax = _cumulative(
+    "cummax", "Running maximum along `axis`; NaN propagates from the first NaN on.",
+    ">>> np.asarray(em.lax.cummax(np.array([1.0, 3.0, 2.0], np.float32))).tolist()\n[1.0, 3.0, 3.0]")
+cummin = _cumulative(
+    "cummin", "Running minimum along `axis`; NaN propagates from the first NaN on.",
+    ">>> np.asarray(em.lax.cummin(np.array([3.0, 1.0, 2.0], np.float32))).tolist()\n[3.0, 1.0, 1.0]")
+cumlogsumexp = _cumulative(
+    "cumlogsumexp", "Running log(sum(exp(x))) along `axis`, computed without overflow.",
+    ">>> np.asarray(em.lax.cumlogsumexp(np.array([0.0, 0.0]))).tolist() == [0.0, np.log(2.0)]\nTrue")
+
+erf_inv = _unary("erf_inv", "Elementwise inverse error function (+-1 give +-inf, |x| > 1 gives NaN).")
+lgamma = _unary("lgamma", "Elementwise log of the absolute value of the gamma function.")
+digamma = _unary("digamma", "Elementwise digamma function, the derivative of lgamma.")
+bessel_i0e = _unary("bessel_i0e", "Elementwise exponentially scaled modified Bessel function exp(-|x|) I0(x).")
+bessel_i1e = _unary("bessel_i1e", "Elementwise exponentially scaled modified Bessel function exp(-|x|) I1(x).")
+population_count = _unary("population_count", "Elementwise number of set bits, in the operand's dtype.", _INT_EXAMPLE)
+
+
+def polygamma(m, x):
+    """The m-th derivative of digamma; m is a non-negative integer given in x's dtype (NaN otherwise).
+
+    >>> import numpy as np, ember as em
+    >>> f"{float(em.lax.polygamma(np.float64(1.0), np.float64(1.0))):.6f}"  # pi^2 / 6
+    '1.644934'
+    """
+    return _bind1("polygamma", m, x)

@@ -47,10 +47,114 @@ void def_binary(py::class_<Tensor>& cls, const char* name, const char* rname) {
 
 Tensor matmul(const Tensor& a, const Tensor& b) { return np::matmul(a, b); }
 
+// ---- operators as CPython number-protocol slots ----
+// pybind11 implements `x + y` through CPython's generic slot wrapper, which looks __add__ / __radd__ up by
+// name and then goes through pybind11's overload dispatch: about half a microsecond per operator, more
+// than the whole op costs on a small array. The operators therefore also get direct nb_* / tp_richcompare
+// slot functions (the named methods stay, for introspection and explicit calls). Semantics are those of
+// the methods: the left operand's slot is called with (x, y) for `x + y`, and with (np_array, x) when
+// NumPy defers to ember (__array_priority__), so either side may be the ember array.
+
+PyTypeObject* array_type = nullptr;
+
+// The Tensor of an ember.Array without a copy, or `storage` holding any other array-like converted.
+const Tensor& operand(PyObject* o, Tensor& storage) {
+  if (Py_TYPE(o) == array_type) return py::handle(o).cast<const Tensor&>();
+  storage = to_tensor(o);
+  return storage;
+}
+
+// Runs `fn` and returns its Tensor as a new ember.Array, or sets the Python error (through pybind11's
+// translators, so ember::Error becomes the same TypeError/ValueError/... with the same location) and
+// returns null.
+template <typename Fn>
+PyObject* slot_call(Fn&& fn) {
+  try {
+    return py::cast(fn()).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+template <Binary F>
+PyObject* nb_binary(PyObject* a, PyObject* b) {
+  return slot_call([&] {
+    Tensor sa, sb;
+    return F(operand(a, sa), operand(b, sb));
+  });
+}
+
+template <Tensor (*F)(const Tensor&)>
+PyObject* nb_unary(PyObject* a) {
+  return slot_call([&] {
+    Tensor sa;
+    return F(operand(a, sa));
+  });
+}
+
+PyObject* nb_power(PyObject* a, PyObject* b, PyObject* modulo) {
+  if (modulo != Py_None) Py_RETURN_NOTIMPLEMENTED;  // pow(x, y, m): TypeError, as for the method
+  return nb_binary<np::power>(a, b);
+}
+
+// `self` is always the ember array: for a reflected comparison (np_array < x) CPython calls x's slot with
+// the reflected operator.
+PyObject* tp_richcompare(PyObject* self, PyObject* other, int op) {
+  return slot_call([&] {
+    Tensor ss, so;
+    const Tensor& a = operand(self, ss);
+    const Tensor& b = operand(other, so);
+    switch (op) {
+      case Py_EQ:
+        return np::equal(a, b);
+      case Py_NE:
+        return np::not_equal(a, b);
+      case Py_LT:
+        return np::less(a, b);
+      case Py_LE:
+        return np::less_equal(a, b);
+      case Py_GT:
+        return np::greater(a, b);
+      default:
+        return np::greater_equal(a, b);
+    }
+  });
+}
+
+Tensor negative(const Tensor& t) { return np::negative(t); }
+Tensor positive(const Tensor& t) { return np::positive(t); }
+Tensor absolute(const Tensor& t) { return np::absolute(t); }
+Tensor invert(const Tensor& t) { return np::invert(t); }
+
+void install_operator_slots(py::class_<Tensor>& cls) {
+  array_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  PyNumberMethods* nb = array_type->tp_as_number;
+  nb->nb_add = &nb_binary<np::add>;
+  nb->nb_subtract = &nb_binary<np::subtract>;
+  nb->nb_multiply = &nb_binary<np::multiply>;
+  nb->nb_true_divide = &nb_binary<np::true_divide>;
+  nb->nb_floor_divide = &nb_binary<np::floor_divide>;
+  nb->nb_remainder = &nb_binary<np::remainder>;
+  nb->nb_power = &nb_power;
+  nb->nb_matrix_multiply = &nb_binary<matmul>;
+  nb->nb_and = &nb_binary<np::bitwise_and>;
+  nb->nb_or = &nb_binary<np::bitwise_or>;
+  nb->nb_xor = &nb_binary<np::bitwise_xor>;
+  nb->nb_lshift = &nb_binary<np::left_shift>;
+  nb->nb_rshift = &nb_binary<np::right_shift>;
+  nb->nb_negative = &nb_unary<negative>;
+  nb->nb_positive = &nb_unary<positive>;
+  nb->nb_absolute = &nb_unary<absolute>;
+  nb->nb_invert = &nb_unary<invert>;
+  array_type->tp_richcompare = &tp_richcompare;
+  PyType_Modified(array_type);
+}
+
 }  // namespace
 
 void init_array(py::module_& m) {
-  py::class_<Tensor> cls(m, "Array", "An immutable n-dimensional array (concrete, or traced inside jit).");
+  py::class_<Tensor> cls(m, "Array", py::buffer_protocol(), "An immutable n-dimensional array (concrete, or traced inside jit).");
   cls.def_property_readonly("shape", &shape_tuple)
       .def_property_readonly("dtype", [](const Tensor& t) { return numpy_dtype(t.dtype()); })
       .def_property_readonly("ndim", &Tensor::rank)
@@ -127,13 +231,19 @@ void init_array(py::module_& m) {
   cls.attr("__hash__") = py::none();
   // NumPy defers to ember's reflected operators (np_array + ember_array gives an ember array).
   cls.attr("__array_priority__") = 100;
+  // Last: setting a dunder attribute on the class resets the slots that belong to it.
+  install_operator_slots(cls);
 
-  m.def("asarray", [](py::handle obj, py::object dtype) {
-    Tensor t = to_tensor(obj);
-    if (t.weak()) t = frontend::lax::convert_element_type(t, frontend::canonical_weak_dtype(t.dtype()), true);
-    if (!dtype.is_none()) t = np::astype(t, to_dtype(dtype, "asarray"), "asarray");
-    return t;
-  }, py::arg("obj"), py::arg("dtype") = py::none());
+  m.def(
+      "asarray",
+      [](py::handle obj, py::object dtype) {
+        Tensor t = to_tensor(obj);
+        if (t.weak())
+          t = frontend::lax::convert_element_type(t, frontend::canonical_weak_dtype(t.dtype()), true);
+        if (!dtype.is_none()) t = np::astype(t, to_dtype(dtype, "asarray"), "asarray");
+        return t;
+      },
+      py::arg("obj"), py::arg("dtype") = py::none());
   m.def("_to_tensor", [](py::handle obj) { return to_tensor(obj); });
 }
 

@@ -23,6 +23,8 @@ using frontend::Tensor;
 Tensor to_tensor(py::handle obj);
 bool is_python_scalar(py::handle obj);
 std::vector<Tensor> to_tensors(py::handle sequence);
+// The type of an array-like or of an abstract ShapeDtypeStruct (for tracing without data).
+ir::Type leaf_type(py::handle obj);
 // A concrete tensor as a read-only NumPy array sharing ember's memory.
 py::array to_numpy(const Tensor& t);
 
@@ -47,6 +49,10 @@ void init_pytree(py::module_& m);
 void init_jit(py::module_& m);
 void init_lax(py::module_& m);
 void init_numpy(py::module_& m);
+void init_nn(py::module_& m);
 void init_ir(py::module_& m);
+void init_indexing(py::module_& m);  // after init_array
+void init_interop(py::module_& m);   // after init_array
+void init_transforms(py::module_& m);
 
 }  // namespace ember::python

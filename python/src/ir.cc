@@ -23,6 +23,28 @@ size_t count_ops(const ir::Body& body) {
 }  // namespace
 
 void init_ir(py::module_& m) {
+  py::class_<ir::Type>(m, "ShapeDtypeStruct",
+                       "An abstract array: a shape and a dtype, for tracing without data (make_ir, vmap).")
+      .def(py::init([](py::handle shape, py::handle dtype, bool weak_type) {
+             std::vector<int64_t> s = to_ints(shape);
+             return ir::Type{to_dtype(dtype, "ShapeDtypeStruct"), ir::Shape(s.begin(), s.end()), weak_type};
+           }),
+           py::arg("shape"), py::arg("dtype"), py::arg("weak_type") = false)
+      .def_property_readonly("shape",
+                             [](const ir::Type& t) {
+                               py::tuple out(t.rank());
+                               for (int i = 0; i < t.rank(); ++i) out[size_t(i)] = py::int_(t.shape[size_t(i)]);
+                               return out;
+                             })
+      .def_property_readonly("dtype", [](const ir::Type& t) { return numpy_dtype(t.dtype); })
+      .def_property_readonly("ndim", &ir::Type::rank)
+      .def_property_readonly("size", &ir::Type::numel)
+      .def_property_readonly("weak_type", [](const ir::Type& t) { return t.weak; })
+      .def("__repr__", [](const ir::Type& t) {
+        return "ShapeDtypeStruct(shape=" + ir::shape_to_string(t.shape) + ", dtype=" +
+               std::string(ir::dtype_numpy_name(t.dtype)) + (t.weak ? ", weak_type=True)" : ")");
+      });
+
   py::class_<ir::Function>(m, "IR", "A function in ember's IR; str() gives its text form.")
       .def("__str__", [](const ir::Function& f) { return text_of(f); })
       .def("__repr__", [](const ir::Function& f) { return text_of(f); })

@@ -53,6 +53,10 @@ class JitFunction {
     // Under an enclosing trace the function is inlined into it, as JAX does for jit inside jit.
     if (frontend::current_trace()) return fun_(*args, **kwargs);
     Prepared p = prepare(args, kwargs);
+    if (p.abstract)
+      throw Error(ErrorKind::Type,
+                  "expected arrays, got a ShapeDtypeStruct (abstract arguments can be traced with make_ir, not run)",
+                  "jit");
     Entry& e = lookup(p, args, kwargs);
     std::vector<Tensor> outputs = frontend::run_executable(*e.executable, e.function, p.leaves);
     std::vector<py::object> wrapped;
@@ -72,6 +76,7 @@ class JitFunction {
 
  private:
   struct Prepared {
+    bool abstract = false;  // some leaf is a ShapeDtypeStruct
     CallKey key;
     std::vector<Tensor> leaves;
     std::vector<std::string> leaf_names;
@@ -139,8 +144,11 @@ class JitFunction {
     p.key.statics = py::tuple(statics);
     size_t h = p.key.structure.hash();
     for (py::handle leaf_obj : leaves) {
-      p.leaves.push_back(to_tensor(leaf_obj));
-      p.key.types.push_back(frontend::parameter_type(p.leaves.back().type()));
+      // ShapeDtypeStruct leaves trace (make_ir) but cannot run.
+      bool abstract = py::isinstance<ir::Type>(leaf_obj);
+      p.leaves.push_back(abstract ? Tensor() : to_tensor(leaf_obj));
+      p.key.types.push_back(frontend::parameter_type(leaf_type(leaf_obj)));
+      p.abstract = p.abstract || abstract;
       h = ir::hash_combine(h, ir::hash_value(p.key.types.back()));
     }
     h = ir::hash_combine(h, size_t(py::hash(p.key.statics)));

@@ -86,4 +86,8 @@ PYBIND11_MODULE(_core, m) {
   ember::python::init_jit(m);
   ember::python::init_lax(m);
   ember::python::init_numpy(m);
+  ember::python::init_nn(m);
+  ember::python::init_indexing(m);
+  ember::python::init_interop(m);
+  ember::python::init_transforms(m);
 }

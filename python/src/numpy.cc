@@ -1,7 +1,7 @@
 // Bindings of the C++ op library (frontend/numpy.h) as ember._core.np. Arguments arrive normalised by the
 // Python module ember.numpy (axis as None or a list, dtype as a dtype-like or None).
-#include "bindings.h"
 #include "ir/error.h"
+#include "numpy_bindings.h"
 
 namespace ember::python {
 
@@ -157,7 +157,9 @@ void init_numpy(py::module_& parent) {
   def_stat("std", np::std);
   using Logical = Tensor (*)(const Tensor&, const np::Axes&, bool);
   auto def_logical = [&](const char* name, Logical f) {
-    m.def(name, [f](py::handle x, py::handle axis, bool keepdims) { return f(to_tensor(x), to_axes(axis), keepdims); });
+    m.def(name, [f](py::handle x, py::handle axis, bool keepdims) {
+      return f(to_tensor(x), to_axes(axis), keepdims);
+    });
   };
   def_logical("max", np::max);
   def_logical("min", np::min);
@@ -165,18 +167,22 @@ void init_numpy(py::module_& parent) {
   def_logical("all", np::all);
   using Arg = Tensor (*)(const Tensor&, std::optional<int64_t>, bool);
   auto def_arg = [&](const char* name, Arg f) {
-    m.def(name, [f](py::handle x, std::optional<int64_t> axis, bool keepdims) { return f(to_tensor(x), axis, keepdims); });
+    m.def(name, [f](py::handle x, std::optional<int64_t> axis, bool keepdims) {
+      return f(to_tensor(x), axis, keepdims);
+    });
   };
   def_arg("argmax", np::argmax);
   def_arg("argmin", np::argmin);
 
   m.def("reshape", [](py::handle x, py::handle shape) { return np::reshape(to_tensor(x), to_ints(shape)); });
-  m.def("transpose", [](py::handle x, py::handle axes) { return np::transpose(to_tensor(x), to_axes(axes)); });
+  m.def("transpose",
+        [](py::handle x, py::handle axes) { return np::transpose(to_tensor(x), to_axes(axes)); });
   m.def("swapaxes", [](py::handle x, int64_t a, int64_t b) { return np::swapaxes(to_tensor(x), a, b); });
   m.def("moveaxis", [](py::handle x, py::handle s, py::handle d) {
     return np::moveaxis(to_tensor(x), to_ints(s), to_ints(d));
   });
-  m.def("expand_dims", [](py::handle x, py::handle axis) { return np::expand_dims(to_tensor(x), to_ints(axis)); });
+  m.def("expand_dims",
+        [](py::handle x, py::handle axis) { return np::expand_dims(to_tensor(x), to_ints(axis)); });
   m.def("squeeze", [](py::handle x, py::handle axis) { return np::squeeze(to_tensor(x), to_axes(axis)); });
   m.def("concatenate", [](py::handle xs, py::handle axis) {
     std::optional<int64_t> a;
@@ -222,6 +228,7 @@ void init_numpy(py::module_& parent) {
   m.def("promote_types", [](py::handle a, py::handle b) {
     return numpy_dtype(frontend::promote_types(to_dtype(a, "promote_types"), to_dtype(b, "promote_types")));
   });
+  init_numpy_extra(m);
 }
 
 }  // namespace ember::python

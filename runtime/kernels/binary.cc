@@ -45,6 +45,7 @@ struct OpTraits {
 };
 
 struct Add : OpTraits<kNum> {
+  static constexpr bool kSimd = true;  // instruction-set variants for float types (elementwise.h)
   template <typename C>
   C operator()(C a, C b) const {
     if constexpr (std::is_integral_v<C>)
@@ -55,6 +56,7 @@ struct Add : OpTraits<kNum> {
 };
 
 struct Sub : OpTraits<kNum> {
+  static constexpr bool kSimd = true;  // instruction-set variants for float types (elementwise.h)
   template <typename C>
   C operator()(C a, C b) const {
     if constexpr (std::is_integral_v<C>)
@@ -65,6 +67,7 @@ struct Sub : OpTraits<kNum> {
 };
 
 struct Mul : OpTraits<kNum> {
+  static constexpr bool kSimd = true;  // instruction-set variants for float types (elementwise.h)
   template <typename C>
   C operator()(C a, C b) const {
     if constexpr (std::is_integral_v<C>)
@@ -77,6 +80,7 @@ struct Mul : OpTraits<kNum> {
 };
 
 struct Div : OpTraits<kNum> {
+  static constexpr bool kSimd = true;  // instruction-set variants for float types (elementwise.h)
   template <typename C>
   C operator()(C a, C b) const {
     if constexpr (std::is_integral_v<C>) {
@@ -162,6 +166,7 @@ struct Pow : OpTraits<kNum> {
 };
 
 struct Max : OpTraits<ir::kAnyClass> {
+  static constexpr bool kSimd = true;  // instruction-set variants for float types (elementwise.h)
   template <typename C>
   C operator()(C a, C b) const {
     return MaxOp{}(a, b);
@@ -169,6 +174,7 @@ struct Max : OpTraits<ir::kAnyClass> {
 };
 
 struct Min : OpTraits<ir::kAnyClass> {
+  static constexpr bool kSimd = true;  // instruction-set variants for float types (elementwise.h)
   template <typename C>
   C operator()(C a, C b) const {
     return MinOp{}(a, b);

@@ -7,12 +7,14 @@
 #include <bit>
 #include <cmath>
 #include <complex>
+#include <concepts>
 #include <cstdint>
 #include <string>
 #include <type_traits>
 
 #include "ir/error.h"
 #include "ir/numeric.h"
+#include "runtime/kernels/isa.h"
 #include "runtime/kernels/kernels.h"
 #include "runtime/thread_pool.h"
 
@@ -155,36 +157,141 @@ inline void expect(bool ok, ir::Prim p, const char* what) {
 // ---- loops -------------------------------------------------------------------------------------------
 
 // Runs body(begin, end) over [0, n): on the thread pool for large n, inline (no std::function) otherwise.
+// `grain` is the chunk below which a thread is not worth waking: kParallelGrain elements of a cheap op.
 template <typename Body>
-inline void for_chunks(int64_t n, const Body& body) {
-  if (n >= 2 * kParallelGrain) {
-    parallel_for(n, kParallelGrain, body);
+inline void for_chunks(int64_t n, const Body& body, int64_t grain = kParallelGrain) {
+  if (n >= 2 * grain) {
+    parallel_for(n, grain, body);
   } else if (n > 0) {
     body(int64_t(0), n);
   }
 }
 
+// Functors of transcendental functions declare `static constexpr bool kExpensive = true`: at ~2-20 ns per
+// element (against ~0.1 for an add), a 16x smaller chunk is as long and is worth a thread.
+template <typename F>
+constexpr int64_t grain_of() {
+  if constexpr (requires { F::kExpensive; })
+    return F::kExpensive ? kParallelGrain / 16 : kParallelGrain;
+  else
+    return kParallelGrain;
+}
+
+// A functor opts into the instruction-set variants of its loops (isa.h) with `static constexpr bool kSimd =
+// true`: worth it where the loop is compute-bound and vectorises (polynomial transcendentals, arithmetic,
+// max/min); other functors (libm calls, integer-only ops) keep one baseline loop, which keeps code size
+// and compile time down. Variants exist for floating compute types only.
+template <typename F, typename C>
+constexpr bool kSimdLoop = [] {
+  if constexpr (requires { F::kSimd; })
+    return F::kSimd && std::is_floating_point_v<C> && EMBER_ISA_VARIANTS;
+  else
+    return false;
+}();
+
+// A functor whose fast path does not cover every input declares `bool needs_fallback(C) const` and
+// `fallback(C) const` (e.g. sin for huge arguments): the loop runs the fast path over a block, notes
+// whether any element needs the fallback, and redoes just those, so the main loop stays branch-free.
+template <typename F, typename C>
+concept HasFallback = requires(const F& f, C x) {
+  { f.needs_fallback(x) } -> std::convertible_to<bool>;
+  f.fallback(x);
+};
+
 template <typename In, typename Out, typename F>
-inline void unary_loop(const In* __restrict x, Out* __restrict y, int64_t n, const F& f) {
-  for (int64_t i = 0; i < n; ++i) y[i] = store<Out>(f(load(x[i])));
+[[gnu::always_inline]] inline void unary_body(const In* __restrict x, Out* __restrict y, int64_t n,
+                                              const F& f) {
+  using C = compute_t<In>;
+  if constexpr (HasFallback<F, C>) {
+    constexpr int64_t kBlock = 256;
+    for (int64_t b = 0; b < n; b += kBlock) {
+      int64_t e = n - b < kBlock ? n : b + kBlock;
+      unsigned any = 0;
+      for (int64_t i = b; i < e; ++i) {
+        C v = load(x[i]);
+        y[i] = store<Out>(f(v));
+        any |= unsigned(f.needs_fallback(v));
+      }
+      if (any)
+        for (int64_t i = b; i < e; ++i)
+          if (C v = load(x[i]); f.needs_fallback(v)) y[i] = store<Out>(f.fallback(v));
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i] = store<Out>(f(load(x[i])));
+  }
+}
+
+template <typename In, typename Out, typename F>
+[[gnu::always_inline]] inline void binary_body(const In* __restrict a, const In* __restrict b,
+                                               Out* __restrict y, int64_t n, const F& f) {
+  for (int64_t i = 0; i < n; ++i) y[i] = store<Out>(f(load(a[i]), load(b[i])));
+}
+
+#if EMBER_ISA_VARIANTS
+template <typename In, typename Out, typename F>
+EMBER_TARGET_AVX2 void unary_avx2(const In* x, Out* y, int64_t n, const F& f) {
+  unary_body(x, y, n, f);
+}
+template <typename In, typename Out, typename F>
+EMBER_TARGET_AVX512 void unary_avx512(const In* x, Out* y, int64_t n, const F& f) {
+  unary_body(x, y, n, f);
+}
+template <typename In, typename Out, typename F>
+EMBER_TARGET_AVX2 void binary_avx2(const In* a, const In* b, Out* y, int64_t n, const F& f) {
+  binary_body(a, b, y, n, f);
+}
+template <typename In, typename Out, typename F>
+EMBER_TARGET_AVX512 void binary_avx512(const In* a, const In* b, Out* y, int64_t n, const F& f) {
+  binary_body(a, b, y, n, f);
+}
+#endif
+
+template <typename In, typename Out, typename F>
+void unary_loop(const In* x, Out* y, int64_t n, const F& f) {
+#if EMBER_ISA_VARIANTS
+  if constexpr (kSimdLoop<F, compute_t<In>>) {
+    switch (active_isa()) {
+      case Isa::Avx512:
+        return unary_avx512(x, y, n, f);
+      case Isa::Avx2:
+        return unary_avx2(x, y, n, f);
+      case Isa::Baseline:
+        break;
+    }
+  }
+#endif
+  unary_body(x, y, n, f);
+}
+
+template <typename In, typename Out, typename F>
+void binary_loop(const In* a, const In* b, Out* y, int64_t n, const F& f) {
+#if EMBER_ISA_VARIANTS
+  if constexpr (kSimdLoop<F, compute_t<In>>) {
+    switch (active_isa()) {
+      case Isa::Avx512:
+        return binary_avx512(a, b, y, n, f);
+      case Isa::Avx2:
+        return binary_avx2(a, b, y, n, f);
+      case Isa::Baseline:
+        break;
+    }
+  }
+#endif
+  binary_body(a, b, y, n, f);
 }
 
 // y[i] = f(x[i]) with f on the compute type.
 template <typename In, typename Out, typename F>
 void map_unary(const In* x, Out* y, int64_t n, const F& f) {
-  for_chunks(n, [=](int64_t b, int64_t e) { unary_loop(x + b, y + b, e - b, f); });
-}
-
-template <typename In, typename Out, typename F>
-inline void binary_loop(const In* __restrict a, const In* __restrict b, Out* __restrict y, int64_t n,
-                        const F& f) {
-  for (int64_t i = 0; i < n; ++i) y[i] = store<Out>(f(load(a[i]), load(b[i])));
+  for_chunks(
+      n, [=](int64_t b, int64_t e) { unary_loop(x + b, y + b, e - b, f); }, grain_of<F>());
 }
 
 // y[i] = f(a[i], b[i]) with f on the compute type.
 template <typename In, typename Out, typename F>
 void map_binary(const In* a, const In* b, Out* y, int64_t n, const F& f) {
-  for_chunks(n, [=](int64_t s, int64_t e) { binary_loop(a + s, b + s, y + s, e - s, f); });
+  for_chunks(
+      n, [=](int64_t s, int64_t e) { binary_loop(a + s, b + s, y + s, e - s, f); }, grain_of<F>());
 }
 
 // ---- scalar helpers shared by several families -------------------------------------------------------

@@ -14,7 +14,10 @@
 #ifdef EMBER_HAVE_OPENBLAS
 #include <cblas.h>
 
+#include <atomic>
 #include <climits>
+
+#include "runtime/thread_pool.h"
 #endif
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -381,11 +384,25 @@ void matvec(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T
 }
 
 #ifdef EMBER_HAVE_OPENBLAS
+// OpenBLAS runs its own threads. It is given as many as ember's pool has (its default is one per core as
+// well, but a user who lowers ember's thread count expects BLAS to follow), so that a product never runs
+// on more threads than ember was told to use. Checked before every call: changing it is rare and the
+// check is one load.
+void sync_blas_threads() {
+  static std::atomic<int> current{0};
+  int want = ThreadPool::instance().num_threads();
+  if (current.load(std::memory_order_relaxed) != want) {
+    openblas_set_num_threads(want);
+    current.store(want, std::memory_order_relaxed);
+  }
+}
+
 template <typename T>
 bool blas_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda,
                const T* b, int64_t ldb, T* c, int64_t ldc) {
   for (int64_t d : {m, n, k, lda, ldb, ldc})
     if (d > INT_MAX) return false;
+  sync_blas_threads();
   auto ta = trans_a ? CblasTrans : CblasNoTrans, tb = trans_b ? CblasTrans : CblasNoTrans;
   // BLAS wants leading dimensions of at least 1 even for empty matrices.
   blasint M = blasint(m), N = blasint(n), K = blasint(k);

@@ -16,5 +16,13 @@ void register_layout(KernelTable& table);
 void register_reductions(KernelTable& table);
 // dot_general (OpenBLAS for float/complex when built with it, portable blocked gemm otherwise)
 void register_dot(KernelTable& table);
+// gather, scatter, scatter_add/mul/min/max (gather_scatter.cc)
+void register_gather_scatter(KernelTable& table);
+// sort, top_k (sort.cc)
+void register_sort(KernelTable& table);
+// cumsum, cumprod, cummax, cummin, cumlogsumexp (cumulative.cc)
+void register_cumulative(KernelTable& table);
+// erf_inv, lgamma, digamma, polygamma, bessel_i0e, bessel_i1e, population_count (special.cc)
+void register_special(KernelTable& table);
 
 }  // namespace ember::runtime::kernels

@@ -18,6 +18,7 @@
 #include "ir/error.h"
 #include "ir/numeric.h"
 #include "runtime/kernels/extreme.h"
+#include "runtime/kernels/isa.h"
 #include "runtime/kernels/kernels.h"
 #include "runtime/kernels/reduction_kernels.h"
 #include "runtime/kernels/strided_copy.h"
@@ -141,11 +142,11 @@ struct OrOp : OpBase<T, T> {
 // the compiler maps to vector registers) over blocks of at most kBlock elements, halves combined
 // recursively. Ops other than sum are exact in any order and skip the recursion.
 constexpr int kLanes = 16;
-constexpr int64_t kBlock = 256;
+constexpr int64_t kBlock = 1024;
 constexpr int64_t kChunk = 1 << 16;
 
 template <typename Op, typename In>
-typename Op::Acc reduce_block(const In* x, int64_t n) {
+[[gnu::always_inline]] inline typename Op::Acc reduce_block(const In* x, int64_t n) {
   using A = typename Op::Acc;
   if constexpr (std::is_same_v<Op, MaxOp<In>> || std::is_same_v<Op, MinOp<In>>) {
     return nan_extreme<std::is_same_v<Op, MaxOp<In>>, A>(x, n, Op::identity());
@@ -155,18 +156,49 @@ typename Op::Acc reduce_block(const In* x, int64_t n) {
     int64_t i = 0;
     for (; i + kLanes <= n; i += kLanes)
       for (int l = 0; l < kLanes; ++l) lane[l] = Op::combine(lane[l], Op::load(x[i + l]));
-    for (int l = 0; i < n; ++i, ++l) lane[l] = Op::combine(lane[l], Op::load(x[i]));
     for (int w = kLanes / 2; w > 0; w /= 2)
       for (int l = 0; l < w; ++l) lane[l] = Op::combine(lane[l], lane[l + w]);
-    return lane[0];
+    // The tail (fewer than kLanes elements) is added last through a scalar: indexing `lane` with a run-time
+    // index, or writing one lane before the halving above, keeps the lanes in memory instead of registers.
+    A tail = Op::identity();
+    for (; i < n; ++i) tail = Op::combine(tail, Op::load(x[i]));
+    return Op::combine(lane[0], tail);
   }
 }
 
+// The pairwise recursion in each instruction-set variant (isa.h): the blocks are compute-bound on cached
+// data, and the lanes are the same at every vector width, so every variant gives the same bits.
+#define EMBER_PAIRWISE(name, target)                                     \
+  template <typename Op, typename In>                                    \
+  target typename Op::Acc name(const In* x, int64_t n) {                 \
+    if (!Op::kPairwise || n <= kBlock) return reduce_block<Op>(x, n);    \
+    int64_t half = (n / 2) / kLanes * kLanes;                            \
+    return Op::combine(name<Op>(x, half), name<Op>(x + half, n - half)); \
+  }
+EMBER_PAIRWISE(pairwise_baseline, )
+#if EMBER_ISA_VARIANTS
+EMBER_PAIRWISE(pairwise_avx2, EMBER_TARGET_AVX2)
+EMBER_PAIRWISE(pairwise_avx512, EMBER_TARGET_AVX512)
+#endif
+#undef EMBER_PAIRWISE
+
 template <typename Op, typename In>
 typename Op::Acc reduce_pairwise(const In* x, int64_t n) {
-  if (!Op::kPairwise || n <= kBlock) return reduce_block<Op>(x, n);
-  int64_t half = (n / 2) / kLanes * kLanes;
-  return Op::combine(reduce_pairwise<Op>(x, half), reduce_pairwise<Op>(x + half, n - half));
+#if EMBER_ISA_VARIANTS
+  // max/min dispatch inside nan_extreme; sums and products of floating types here.
+  if constexpr (std::is_floating_point_v<typename Op::Acc> &&
+                (std::is_same_v<Op, SumOp<In>> || std::is_same_v<Op, ProdOp<In>>)) {
+    switch (active_isa()) {
+      case Isa::Avx512:
+        return pairwise_avx512<Op>(x, n);
+      case Isa::Avx2:
+        return pairwise_avx2<Op>(x, n);
+      case Isa::Baseline:
+        break;
+    }
+  }
+#endif
+  return pairwise_baseline<Op>(x, n);
 }
 
 // A contiguous run of any length: chunks of kChunk reduced pairwise (in parallel when `parallel`), then the
@@ -192,21 +224,47 @@ typename Op::Acc reduce_contiguous(const In* x, int64_t n, bool parallel) {
 // `scratch` holds width * (depth of the recursion) accumulators.
 constexpr int64_t kLeafRows = 16;
 
+#define EMBER_REDUCE_ROWS(name, target)                                                          \
+  template <typename Op, typename In>                                                            \
+  target void name(const In* x, int64_t ld, int64_t nrows, int64_t width, typename Op::Acc* out, \
+                   typename Op::Acc* scratch) {                                                  \
+    if (!Op::kPairwise || nrows <= kLeafRows) {                                                  \
+      for (int64_t c = 0; c < width; ++c) out[c] = Op::load(x[c]);                               \
+      for (int64_t r = 1; r < nrows; ++r) {                                                      \
+        const In* row = x + r * ld;                                                              \
+        for (int64_t c = 0; c < width; ++c) out[c] = Op::combine(out[c], Op::load(row[c]));      \
+      }                                                                                          \
+      return;                                                                                    \
+    }                                                                                            \
+    int64_t half = nrows / 2;                                                                    \
+    name<Op>(x, ld, half, width, out, scratch);                                                  \
+    name<Op>(x + half * ld, ld, nrows - half, width, scratch, scratch + width);                  \
+    for (int64_t c = 0; c < width; ++c) out[c] = Op::combine(out[c], scratch[c]);                \
+  }
+EMBER_REDUCE_ROWS(reduce_rows_baseline, )
+#if EMBER_ISA_VARIANTS
+EMBER_REDUCE_ROWS(reduce_rows_avx2, EMBER_TARGET_AVX2)
+EMBER_REDUCE_ROWS(reduce_rows_avx512, EMBER_TARGET_AVX512)
+#endif
+#undef EMBER_REDUCE_ROWS
+
+// Column loops are independent per column, so every variant gives the same bits.
 template <typename Op, typename In>
 void reduce_rows(const In* x, int64_t ld, int64_t nrows, int64_t width, typename Op::Acc* out,
                  typename Op::Acc* scratch) {
-  if (!Op::kPairwise || nrows <= kLeafRows) {
-    for (int64_t c = 0; c < width; ++c) out[c] = Op::load(x[c]);
-    for (int64_t r = 1; r < nrows; ++r) {
-      const In* row = x + r * ld;
-      for (int64_t c = 0; c < width; ++c) out[c] = Op::combine(out[c], Op::load(row[c]));
+#if EMBER_ISA_VARIANTS
+  if constexpr (std::is_floating_point_v<typename Op::Acc>) {
+    switch (active_isa()) {
+      case Isa::Avx512:
+        return reduce_rows_avx512<Op>(x, ld, nrows, width, out, scratch);
+      case Isa::Avx2:
+        return reduce_rows_avx2<Op>(x, ld, nrows, width, out, scratch);
+      case Isa::Baseline:
+        break;
     }
-    return;
   }
-  int64_t half = nrows / 2;
-  reduce_rows<Op>(x, ld, half, width, out, scratch);
-  reduce_rows<Op>(x + half * ld, ld, nrows - half, width, scratch, scratch + width);
-  for (int64_t c = 0; c < width; ++c) out[c] = Op::combine(out[c], scratch[c]);
+#endif
+  reduce_rows_baseline<Op>(x, ld, nrows, width, out, scratch);
 }
 
 int scratch_depth(int64_t nrows) {
@@ -286,13 +344,21 @@ void reduce_stage(const Runs& runs, const In* src, Out* dst) {
     reduce_stage<Op>(rest, static_cast<const A*>(partial.get()), dst);
     return;
   }
+  // Few column blocks (e.g. a 1000 x 1000 matrix reduced over its rows): narrower blocks, down to 256
+  // columns, so that the pool has work to share. Columns are independent: the result does not change.
+  int64_t cols = kCols;
+  if (outer * col_blocks < kFewTasks && width > 256) {
+    cols = std::max<int64_t>(256, (width + kFewTasks - 1) / kFewTasks);
+    cols = std::min(kCols, (cols + 15) / 16 * 16);
+    col_blocks = (width + cols - 1) / cols;
+  }
   int depth = Op::kPairwise ? scratch_depth(len) : 0;
-  int64_t grain = std::max<int64_t>(1, kChunk / (len * std::min(width, kCols)));
+  int64_t grain = std::max<int64_t>(1, kChunk / (len * std::min(width, cols)));
   maybe_parallel(outer * col_blocks, grain, [&](int64_t b, int64_t e) {
-    std::unique_ptr<A[]> acc(new A[size_t(kCols) * size_t(depth + 1)]);
+    std::unique_ptr<A[]> acc(new A[size_t(cols) * size_t(depth + 1)]);
     for (int64_t t = b; t < e; ++t) {
-      int64_t o = t / col_blocks, c0 = (t % col_blocks) * kCols, w = std::min(kCols, width - c0);
-      reduce_rows<Op>(src + o * len * width + c0, width, len, w, acc.get(), acc.get() + kCols);
+      int64_t o = t / col_blocks, c0 = (t % col_blocks) * cols, w = std::min(cols, width - c0);
+      reduce_rows<Op>(src + o * len * width + c0, width, len, w, acc.get(), acc.get() + cols);
       Out* d = dst + o * width + c0;
       for (int64_t c = 0; c < w; ++c) d[c] = Out(acc[size_t(c)]);
     }

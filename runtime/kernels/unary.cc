@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "runtime/kernels/elementwise.h"
+#include "runtime/kernels/vecmath.h"
 
 namespace ember::runtime::kernels {
 
@@ -77,6 +78,7 @@ constexpr uint32_t kNum = ir::kNumberClass, kInexact = ir::kInexactClass, kFloat
   struct Name {                                     \
     static constexpr uint32_t kClasses = classes;   \
     static constexpr Result kResult = Result::Same; \
+    static constexpr bool kExpensive = true;        \
     template <typename C>                           \
     C operator()(C x) const {                       \
       return expr;                                  \
@@ -140,33 +142,117 @@ struct Sign {
   }
 };
 
-EMBER_STD_UNARY(Floor, kFloat, floor_of(x))
-EMBER_STD_UNARY(Ceil, kFloat, ceil_of(x))
-EMBER_STD_UNARY(RoundHalfEven, kFloat, round_half_even(x))
-EMBER_STD_UNARY(RoundHalfAway, kFloat, round_half_away(x))
 EMBER_STD_UNARY(Cbrt, kFloat, std::cbrt(x))
-EMBER_STD_UNARY(Erf, kFloat, std::erf(x))
-EMBER_STD_UNARY(Erfc, kFloat, std::erfc(x))
-EMBER_STD_UNARY(Exp, kInexact, std::exp(x))
-EMBER_STD_UNARY(Log, kInexact, std::log(x))
-EMBER_STD_UNARY(Sqrt, kInexact, std::sqrt(x))
-EMBER_STD_UNARY(Sin, kInexact, std::sin(x))
-EMBER_STD_UNARY(Cos, kInexact, std::cos(x))
-EMBER_STD_UNARY(Tan, kInexact, std::tan(x))
 EMBER_STD_UNARY(Asin, kInexact, std::asin(x))
 EMBER_STD_UNARY(Acos, kInexact, std::acos(x))
 EMBER_STD_UNARY(Atan, kInexact, std::atan(x))
-EMBER_STD_UNARY(Sinh, kInexact, std::sinh(x))
-EMBER_STD_UNARY(Cosh, kInexact, std::cosh(x))
-EMBER_STD_UNARY(Tanh, kInexact, std::tanh(x))
 EMBER_STD_UNARY(Asinh, kInexact, std::asinh(x))
 EMBER_STD_UNARY(Acosh, kInexact, std::acosh(x))
 EMBER_STD_UNARY(Atanh, kInexact, std::atanh(x))
 #undef EMBER_STD_UNARY
 
+// Functors whose loops are vectorisable and get instruction-set variants (elementwise.h): the branch-free
+// roundings, sqrt (an IEEE instruction), and the transcendentals of vecmath.h (float32 all of them, float64
+// exp, expm1, log, tanh, logistic; the rest and complex call libm).
+#define EMBER_SIMD_UNARY(Name, classes, expr)       \
+  struct Name {                                     \
+    static constexpr uint32_t kClasses = classes;   \
+    static constexpr Result kResult = Result::Same; \
+    static constexpr bool kSimd = true;             \
+    template <typename C>                           \
+    C operator()(C x) const {                       \
+      return expr;                                  \
+    }                                               \
+  };
+#define EMBER_VEC_UNARY(Name, classes, vec32, vec64, libm) \
+  struct Name {                                            \
+    static constexpr uint32_t kClasses = classes;          \
+    static constexpr Result kResult = Result::Same;        \
+    static constexpr bool kSimd = true;                    \
+    static constexpr bool kExpensive = true;               \
+    template <typename C>                                  \
+    C operator()(C x) const {                              \
+      if constexpr (std::is_same_v<C, float>)              \
+        return vec32(x);                                   \
+      else if constexpr (std::is_same_v<C, double>)        \
+        return vec64(x);                                   \
+      else                                                 \
+        return libm(x);                                    \
+    }                                                      \
+  };
+
+EMBER_SIMD_UNARY(Floor, kFloat, floor_of(x))
+EMBER_SIMD_UNARY(Ceil, kFloat, ceil_of(x))
+EMBER_SIMD_UNARY(RoundHalfEven, kFloat, round_half_even(x))
+EMBER_SIMD_UNARY(RoundHalfAway, kFloat, round_half_away(x))
+EMBER_SIMD_UNARY(Sqrt, kInexact, std::sqrt(x))
+EMBER_VEC_UNARY(Exp, kInexact, vecmath::exp_f32, vecmath::exp_f64, std::exp)
+EMBER_VEC_UNARY(Log, kInexact, vecmath::log_f32, vecmath::log_f64, std::log)
+EMBER_VEC_UNARY(Sinh, kInexact, vecmath::sinh_f32, std::sinh, std::sinh)
+EMBER_VEC_UNARY(Cosh, kInexact, vecmath::cosh_f32, std::cosh, std::cosh)
+EMBER_VEC_UNARY(Tanh, kInexact, vecmath::tanh_f32, vecmath::tanh_f64, std::tanh)
+EMBER_VEC_UNARY(Erf, kFloat, vecmath::erf_f32, std::erf, std::erf)
+EMBER_VEC_UNARY(Erfc, kFloat, vecmath::erfc_f32, std::erfc, std::erfc)
+#undef EMBER_VEC_UNARY
+#undef EMBER_SIMD_UNARY
+
+// sin, cos, tan: the float fast path reduces arguments up to 2^19; larger and non-finite ones take libm in
+// double (rounded once to float) through the loop's fallback hook.
+template <float (*Vec)(float), typename Libm>
+struct Trig {
+  static constexpr uint32_t kClasses = kInexact;
+  static constexpr Result kResult = Result::Same;
+  static constexpr bool kSimd = true;
+  static constexpr bool kExpensive = true;
+  template <typename C>
+  C operator()(C x) const {
+    if constexpr (std::is_same_v<C, float>)
+      return Vec(x);
+    else
+      return Libm{}(x);
+  }
+  template <typename C>
+  bool needs_fallback(C x) const {
+    if constexpr (std::is_same_v<C, float>)
+      return vecmath::trig_needs_fallback(x);
+    else
+      return false;
+  }
+  template <typename C>
+  C fallback(C x) const {
+    if constexpr (std::is_same_v<C, float>)
+      return float(Libm{}(double(x)));
+    else
+      return Libm{}(x);
+  }
+};
+struct StdSin {
+  template <typename C>
+  C operator()(C x) const {
+    return std::sin(x);
+  }
+};
+struct StdCos {
+  template <typename C>
+  C operator()(C x) const {
+    return std::cos(x);
+  }
+};
+struct StdTan {
+  template <typename C>
+  C operator()(C x) const {
+    return std::tan(x);
+  }
+};
+using Sin = Trig<vecmath::sin_f32, StdSin>;
+using Cos = Trig<vecmath::cos_f32, StdCos>;
+using Tan = Trig<vecmath::tan_f32, StdTan>;
+
 struct Exp2 {
   static constexpr uint32_t kClasses = kInexact;
   static constexpr Result kResult = Result::Same;
+  static constexpr bool kSimd = true;
+  static constexpr bool kExpensive = true;
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>) {
@@ -174,6 +260,8 @@ struct Exp2 {
       using R = real_of_t<C>;
       constexpr R ln2 = R(0.693147180559945309417232121458176568);
       return std::exp(C(x.real() * ln2, x.imag() * ln2));
+    } else if constexpr (std::is_same_v<C, float>) {
+      return vecmath::exp2_f32(x);
     } else {
       return std::exp2(x);
     }
@@ -183,6 +271,8 @@ struct Exp2 {
 struct Expm1 {
   static constexpr uint32_t kClasses = kInexact;
   static constexpr Result kResult = Result::Same;
+  static constexpr bool kSimd = true;
+  static constexpr bool kExpensive = true;
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>) {
@@ -191,6 +281,10 @@ struct Expm1 {
       using R = real_of_t<C>;
       R a = x.real(), b = x.imag(), s = std::sin(b / 2);
       return {std::expm1(a) * std::cos(b) - 2 * s * s, std::exp(a) * std::sin(b)};
+    } else if constexpr (std::is_same_v<C, float>) {
+      return vecmath::expm1_f32(x);
+    } else if constexpr (std::is_same_v<C, double>) {
+      return vecmath::expm1_f64(x);
     } else {
       return std::expm1(x);
     }
@@ -200,6 +294,8 @@ struct Expm1 {
 struct Log1p {
   static constexpr uint32_t kClasses = kInexact;
   static constexpr Result kResult = Result::Same;
+  static constexpr bool kSimd = true;
+  static constexpr bool kExpensive = true;
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>) {
@@ -210,6 +306,8 @@ struct Log1p {
         return {R(0.5) * std::log1p(a * (2 + a) + b * b), std::atan2(b, 1 + a)};
       }
       return std::log(C(1 + a, b));
+    } else if constexpr (std::is_same_v<C, float>) {
+      return vecmath::log1p_f32(x);
     } else {
       return std::log1p(x);
     }
@@ -219,6 +317,7 @@ struct Log1p {
 struct Rsqrt {
   static constexpr uint32_t kClasses = kInexact;
   static constexpr Result kResult = Result::Same;
+  static constexpr bool kSimd = true;
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>)
@@ -231,6 +330,8 @@ struct Rsqrt {
 struct Logistic {
   static constexpr uint32_t kClasses = kInexact;
   static constexpr Result kResult = Result::Same;
+  static constexpr bool kSimd = true;
+  static constexpr bool kExpensive = true;
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>) {
@@ -238,10 +339,12 @@ struct Logistic {
       if (x.real() >= 0) return cdiv(C(1), C(1) + std::exp(-x));
       C e = std::exp(x);
       return cdiv(e, C(1) + e);
+    } else if constexpr (std::is_same_v<C, float>) {
+      return vecmath::logistic_f32(x);
     } else {
       // e = exp(-|x|) is in (0, 1]: 1/(1+e) for x >= 0 and e/(1+e) for x < 0 are accurate in both tails and
       // never overflow.
-      C e = std::exp(-std::fabs(x));
+      C e = vecmath::exp_f64(-std::fabs(x));
       C r = C(1) / (C(1) + e);
       return x >= 0 ? r : e * r;
     }

@@ -106,6 +106,28 @@ OpSpec spec_for(Prim p, DType d) {
       return {{ty(d, s23), ty(d, {3, 4})}, {ints({1}), ints({0}), ints({}), ints({}), dtype_attr(d)}};
     case Prim::Constant:
       return {{}, {Attr(counting_literal(d, s23)), bool_attr(false)}};
+    // Rows of a [4,3] operand picked by two scalar indices (x[idx] in NumPy terms).
+    case Prim::Gather:
+      return {{ty(d, {4, 3}), ty(DType::I32, {2, 1})},
+              {ints({1}), ints({0}), ints({0}), ints({}), ints({}), ints({1, 3}), int_attr(0)}};
+    // Two rows written into a [4,3] operand (x.at[idx].set/add/... in JAX terms).
+    case Prim::Scatter:
+    case Prim::ScatterAdd:
+    case Prim::ScatterMul:
+    case Prim::ScatterMin:
+    case Prim::ScatterMax:
+      return {{ty(d, {4, 3}), ty(DType::I32, {2, 1}), ty(d, s23)},
+              {ints({1}), ints({0}), ints({0}), ints({}), ints({}), int_attr(1)}};
+    case Prim::Sort:
+      return {{ty(d, s23)}, {int_attr(1), bool_attr(true), int_attr(1)}};
+    case Prim::TopK:
+      return {{ty(d, s23)}, {int_attr(2)}};
+    case Prim::Cumsum:
+    case Prim::Cumprod:
+    case Prim::Cummax:
+    case Prim::Cummin:
+    case Prim::Cumlogsumexp:
+      return {{ty(d, s23)}, {int_attr(1), bool_attr(false)}};
     default:
       break;
   }
@@ -187,6 +209,28 @@ std::vector<ir::Function> variants() {
   add(Prim::Transpose, DType::F32, "rank3", {{ty(DType::F32, {2, 3, 4})}, {ints({2, 0, 1})}});
   add(Prim::DynamicSlice, DType::F32, "i64_starts",
       {{ty(DType::F32, {4, 6}), ty(DType::I64, {}), ty(DType::U8, {})}, {ints({4, 0})}});
+  // Gather and scatter with batching dimensions (a vmapped x[i]), 2-d windows, fill/drop mode and other
+  // index dtypes.
+  add(Prim::Gather, DType::F32, "batched_fill",
+      {{ty(DType::F32, {2, 5, 3}), ty(DType::I64, {2, 4, 1})},
+       {ints({2}), ints({1}), ints({1}), ints({0}), ints({0}), ints({1, 1, 3}), int_attr(1)}});
+  add(Prim::Gather, DType::I32, "window_u8",
+      {{ty(DType::I32, {4, 6}), ty(DType::U8, {3, 2})},
+       {ints({1, 2}), ints({}), ints({0, 1}), ints({}), ints({}), ints({2, 2}), int_attr(0)}});
+  add(Prim::ScatterAdd, DType::F32, "batched",
+      {{ty(DType::F32, {2, 5}), ty(DType::I32, {2, 3, 1}), ty(DType::F32, {2, 3})},
+       {ints({}), ints({1}), ints({1}), ints({0}), ints({0}), int_attr(1)}});
+  add(Prim::Scatter, DType::F32, "window_clip",
+      {{ty(DType::F32, {4, 6}), ty(DType::I16, {3, 2}), ty(DType::F32, {3, 2, 2})},
+       {ints({1, 2}), ints({}), ints({0, 1}), ints({}), ints({}), int_attr(0)}});
+  // Sorts of several operands by two keys, top_k of a row, reverse scans along the first axis.
+  add(Prim::Sort, DType::F32, "two_keys",
+      {{ty(DType::F32, s23), ty(DType::I32, s23), ty(DType::C64, s23)},
+       {int_attr(0), bool_attr(true), int_attr(2)}});
+  add(Prim::TopK, DType::F64, "rank1", {{ty(DType::F64, {5})}, {int_attr(5)}});
+  add(Prim::Cumsum, DType::I8, "reverse_axis0", {{ty(DType::I8, s23)}, {int_attr(0), bool_attr(true)}});
+  add(Prim::Cumlogsumexp, DType::F64, "reverse",
+      {{ty(DType::F64, {2, 3, 4})}, {int_attr(1), bool_attr(true)}});
   return out;
 }
 

@@ -18,6 +18,7 @@ import ml_dtypes as _ml_dtypes
 import numpy as _np
 
 from .. import _core
+from .._device import _CPU
 
 _np_ops = _core.np
 Array = _core.Array
@@ -44,6 +45,11 @@ def _axis(axis):
     return [int(axis)]
 
 
+def _check_device(device):
+    if device is not None and device != "cpu" and device != _CPU:
+        raise ValueError(f"[device] expected a CPU device, got {device!r}")
+
+
 def _no_out(out, name, where=None):
     if out is not None:
         raise TypeError(f"[{name}] ember arrays are immutable: the out= argument is not supported")
@@ -53,17 +59,18 @@ def _no_out(out, name, where=None):
 
 # ---- creation ----
 
-def asarray(a, dtype=None, order=None, *, copy=None):
+def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
     """Converts to an ember array (NumPy data is copied; ember arrays are immutable).
 
     >>> import ember.numpy as enp
     >>> enp.asarray([1.0, 2.0]).dtype
     dtype('float32')
     """
+    _check_device(device)
     return _core.asarray(a, dtype)
 
 
-def array(object, dtype=None, copy=True, order=None, ndmin=0):
+def array(object, dtype=None, copy=True, order=None, ndmin=0, *, device=None, like=None):
     """Creates an ember array (a copy of the data).
 
     >>> import ember.numpy as enp
@@ -76,7 +83,7 @@ def array(object, dtype=None, copy=True, order=None, ndmin=0):
     return out
 
 
-def zeros(shape, dtype=None):
+def zeros(shape, dtype=None, order="C", *, device=None, like=None):
     """An array of zeros (float32 by default).
 
     >>> import ember.numpy as enp
@@ -86,7 +93,7 @@ def zeros(shape, dtype=None):
     return _np_ops.full(_shape(shape), 0, dtype if dtype is not None else float32)
 
 
-def ones(shape, dtype=None):
+def ones(shape, dtype=None, order="C", *, device=None, like=None):
     """An array of ones (float32 by default).
 
     >>> import ember.numpy as enp
@@ -96,7 +103,7 @@ def ones(shape, dtype=None):
     return _np_ops.full(_shape(shape), 1, dtype if dtype is not None else float32)
 
 
-def empty(shape, dtype=None):
+def empty(shape, dtype=None, order="C", *, device=None, like=None):
     """An array of the given shape (zeros: ember never hands out uninitialised memory).
 
     >>> import ember.numpy as enp
@@ -106,7 +113,7 @@ def empty(shape, dtype=None):
     return zeros(shape, dtype)
 
 
-def full(shape, fill_value, dtype=None):
+def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
     """An array filled with `fill_value` (its dtype by default).
 
     >>> import ember.numpy as enp
@@ -116,7 +123,7 @@ def full(shape, fill_value, dtype=None):
     return _np_ops.full(_shape(shape), fill_value, dtype)
 
 
-def zeros_like(a, dtype=None, shape=None):
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
     """Zeros with the shape and dtype of `a`.
 
     >>> import ember.numpy as enp
@@ -127,7 +134,7 @@ def zeros_like(a, dtype=None, shape=None):
     return zeros(a.shape if shape is None else shape, a.dtype if dtype is None else dtype)
 
 
-def ones_like(a, dtype=None, shape=None):
+def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
     """Ones with the shape and dtype of `a`.
 
     >>> import ember.numpy as enp
@@ -138,7 +145,7 @@ def ones_like(a, dtype=None, shape=None):
     return ones(a.shape if shape is None else shape, a.dtype if dtype is None else dtype)
 
 
-def full_like(a, fill_value, dtype=None, shape=None):
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
     """`fill_value` with the shape and dtype of `a`.
 
     >>> import ember.numpy as enp
@@ -149,14 +156,14 @@ def full_like(a, fill_value, dtype=None, shape=None):
     return full(a.shape if shape is None else shape, fill_value, a.dtype if dtype is None else dtype)
 
 
-def empty_like(a, dtype=None, shape=None):
+def empty_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
     """Like zeros_like (ember never hands out uninitialised memory).
 
     >>> import ember.numpy as enp
     >>> enp.empty_like(enp.ones(2)).shape
     (2,)
     """
-    return zeros_like(a, dtype, shape)
+    return zeros_like(a, dtype, shape=shape)
 
 
 def _shape(shape) -> list[int]:
@@ -165,7 +172,7 @@ def _shape(shape) -> list[int]:
     return [int(s) for s in shape]
 
 
-def arange(start, stop=None, step=None, dtype=None):
+def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
     """Evenly spaced values in [start, stop) (int64 for integer arguments, float32 otherwise).
 
     >>> import ember.numpy as enp
@@ -180,21 +187,7 @@ def arange(start, stop=None, step=None, dtype=None):
     return _np_ops.arange(float(start), float(stop), float(step), dtype, integer_args)
 
 
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    """`num` evenly spaced samples from start to stop.
-
-    >>> import ember.numpy as enp
-    >>> enp.linspace(0, 1, 3).tolist()
-    [0.0, 0.5, 1.0]
-    """
-    out = _np_ops.linspace(float(start), float(stop), int(num), bool(endpoint), dtype)
-    if retstep:
-        div = (num - 1) if endpoint else num
-        return out, (stop - start) / div if div > 0 else _np.nan
-    return out
-
-
-def eye(N, M=None, k=0, dtype=None):
+def eye(N, M=None, k=0, dtype=None, order="C", *, device=None, like=None):
     """Ones on the k-th diagonal.
 
     >>> import ember.numpy as enp
@@ -216,7 +209,8 @@ def identity(n, dtype=None):
 
 # ---- elementwise ----
 
-_INTEGER_UFUNCS = {"invert", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift"}
+_INTEGER_UFUNCS = {"invert", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift",
+                   "gcd", "lcm", "bitwise_count", "bitwise_invert", "bitwise_left_shift", "bitwise_right_shift"}
 
 
 def _example_input(name: str) -> str:
@@ -365,18 +359,6 @@ def round(a, decimals=0, out=None):
 around = round
 
 
-def where(condition, x=None, y=None):
-    """x where condition is true, else y (broadcast together).
-
-    >>> import ember.numpy as enp
-    >>> enp.where(enp.asarray([True, False]), 1, 2).tolist()
-    [1, 2]
-    """
-    if x is None or y is None:
-        raise NotImplementedError("[where] the one-argument form (nonzero) arrives with ember.numpy.nonzero")
-    return _np_ops.where(condition, x, y)
-
-
 def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
     """Limits values to [a_min, a_max] (NaN propagates).
 
@@ -392,6 +374,25 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
 
 # ---- reductions ----
 
+def _has_mask(where):
+    return where is not None and where is not True
+
+
+def _masked(a, where, identity):
+    """a with the entries outside the where= mask replaced by the reduction's identity."""
+    if not _has_mask(where):
+        return a
+    return _np_ops.where(where, a, identity)
+
+
+def _masked_extreme(a, where, initial, name):
+    if not _has_mask(where):
+        return a
+    if initial is None:
+        raise ValueError(f"[{name}] expected initial= with where= ({name} has no identity)")
+    return _np_ops.where(where, a, initial)
+
+
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Sum over `axis` (bool and integers accumulate in int64/uint64, as NumPy).
 
@@ -399,8 +400,8 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=
     >>> enp.sum(enp.ones((2, 3)), axis=1).tolist()
     [3.0, 3.0]
     """
-    _no_out(out, "sum", where)
-    r = _np_ops.sum(a, _axis(axis), dtype, bool(keepdims))
+    _no_out(out, "sum")
+    r = _np_ops.sum(_masked(a, where, 0), _axis(axis), dtype, _builtins.bool(keepdims))
     return r if initial is None else add(r, initial)
 
 
@@ -411,8 +412,8 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
     >>> enp.prod(enp.asarray([1, 2, 3, 4])).item()
     24
     """
-    _no_out(out, "prod", where)
-    r = _np_ops.prod(a, _axis(axis), dtype, bool(keepdims))
+    _no_out(out, "prod")
+    r = _np_ops.prod(_masked(a, where, 1), _axis(axis), dtype, _builtins.bool(keepdims))
     return r if initial is None else multiply(r, initial)
 
 
@@ -423,8 +424,11 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     >>> enp.mean(enp.asarray([1, 2, 3, 4])).item()
     2.5
     """
-    _no_out(out, "mean", where)
-    return _np_ops.mean(a, _axis(axis), dtype, bool(keepdims))
+    _no_out(out, "mean")
+    if _has_mask(where):
+        n = _np_ops.count_nonzero(broadcast_to(where, shape(a)), _axis(axis), _builtins.bool(keepdims))
+        return true_divide(sum(a, axis, dtype, keepdims=keepdims, where=where), n)
+    return _np_ops.mean(a, _axis(axis), dtype, _builtins.bool(keepdims))
 
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, correction=None):
@@ -434,10 +438,16 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     >>> enp.var(enp.asarray([1.0, 2.0, 3.0, 4.0])).item()
     1.25
     """
-    _no_out(out, "var", where)
+    _no_out(out, "var")
     if correction is not None:
         ddof = correction
-    return _np_ops.var(a, _axis(axis), dtype, int(ddof), bool(keepdims))
+    if _has_mask(where):
+        m = mean(a, axis, dtype, keepdims=True, where=where)
+        d = subtract(a, m)
+        sq = add(square(real(d)), square(imag(d))) if iscomplexobj(d) else multiply(d, d)
+        n = _np_ops.count_nonzero(broadcast_to(where, shape(a)), _axis(axis), _builtins.bool(keepdims))
+        return true_divide(sum(sq, axis, keepdims=keepdims, where=where), subtract(n, ddof))
+    return _np_ops.var(a, _axis(axis), dtype, int(ddof), _builtins.bool(keepdims))
 
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, correction=None):
@@ -447,10 +457,12 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     >>> float(enp.std(enp.asarray([1.0, 2.0, 3.0, 4.0]), ddof=1)) == float(np.float32(np.std([1, 2, 3, 4], ddof=1)))
     True
     """
-    _no_out(out, "std", where)
+    _no_out(out, "std")
     if correction is not None:
         ddof = correction
-    return _np_ops.std(a, _axis(axis), dtype, int(ddof), bool(keepdims))
+    if _has_mask(where):
+        return sqrt(var(a, axis, dtype, ddof=ddof, keepdims=keepdims, where=where))
+    return _np_ops.std(a, _axis(axis), dtype, int(ddof), _builtins.bool(keepdims))
 
 
 def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):
@@ -460,8 +472,8 @@ def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     >>> enp.max(enp.asarray([[1, 5], [3, 2]]), axis=0).tolist()
     [3, 5]
     """
-    _no_out(out, "max", where)
-    r = _np_ops.max(a, _axis(axis), bool(keepdims))
+    _no_out(out, "max")
+    r = _np_ops.max(_masked_extreme(a, where, initial, "max"), _axis(axis), _builtins.bool(keepdims))
     return r if initial is None else maximum(r, initial)
 
 
@@ -472,8 +484,8 @@ def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     >>> enp.min(enp.asarray([[1, 5], [3, 2]]), axis=1).tolist()
     [1, 2]
     """
-    _no_out(out, "min", where)
-    r = _np_ops.min(a, _axis(axis), bool(keepdims))
+    _no_out(out, "min")
+    r = _np_ops.min(_masked_extreme(a, where, initial, "min"), _axis(axis), _builtins.bool(keepdims))
     return r if initial is None else minimum(r, initial)
 
 
@@ -487,8 +499,8 @@ def any(a, axis=None, out=None, keepdims=False, *, where=None):
     >>> enp.any(enp.asarray([0, 0, 1])).item()
     True
     """
-    _no_out(out, "any", where)
-    return _np_ops.any(a, _axis(axis), bool(keepdims))
+    _no_out(out, "any")
+    return _np_ops.any(_masked(a, where, False), _axis(axis), _builtins.bool(keepdims))
 
 
 def all(a, axis=None, out=None, keepdims=False, *, where=None):
@@ -498,8 +510,8 @@ def all(a, axis=None, out=None, keepdims=False, *, where=None):
     >>> enp.all(enp.asarray([1, 1, 0])).item()
     False
     """
-    _no_out(out, "all", where)
-    return _np_ops.all(a, _axis(axis), bool(keepdims))
+    _no_out(out, "all")
+    return _np_ops.all(_masked(a, where, True), _axis(axis), _builtins.bool(keepdims))
 
 
 def argmax(a, axis=None, out=None, *, keepdims=False):
@@ -510,7 +522,7 @@ def argmax(a, axis=None, out=None, *, keepdims=False):
     1
     """
     _no_out(out, "argmax")
-    return _np_ops.argmax(a, None if axis is None else int(axis), bool(keepdims))
+    return _np_ops.argmax(a, None if axis is None else int(axis), _builtins.bool(keepdims))
 
 
 def argmin(a, axis=None, out=None, *, keepdims=False):
@@ -521,12 +533,12 @@ def argmin(a, axis=None, out=None, *, keepdims=False):
     1
     """
     _no_out(out, "argmin")
-    return _np_ops.argmin(a, None if axis is None else int(axis), bool(keepdims))
+    return _np_ops.argmin(a, None if axis is None else int(axis), _builtins.bool(keepdims))
 
 
 # ---- shapes ----
 
-def reshape(a, shape=None, order="C", *, newshape=None):
+def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     """Gives `a` a new shape (one entry may be -1).
 
     >>> import ember.numpy as enp
@@ -590,7 +602,7 @@ def moveaxis(a, source, destination):
     return _np_ops.moveaxis(a, _axis(source), _axis(destination))
 
 
-def expand_dims(a, axis):
+def expand_dims(a, axis=0):
     """Inserts size-1 axes.
 
     >>> import ember.numpy as enp
@@ -732,3 +744,53 @@ def size(a, axis=None):
     """
     s = _np.shape(a)
     return _math.prod(s) if axis is None else s[axis]
+
+
+# ---- the rest of NumPy's API, in submodules ----
+
+from ._ufuncs import (  # noqa: E402
+    acos, acosh, allclose, angle, array_equal, array_equiv, asin, asinh, atan, atan2, atanh, bitwise_count,
+    bitwise_invert, bitwise_left_shift, bitwise_right_shift, copysign, deg2rad, degrees, divmod, fabs,
+    float_power, fmod, frexp, gcd, heaviside, hypot, i0, iscomplex, isclose, isneginf, isposinf, isreal, lcm,
+    ldexp, logaddexp, logaddexp2, modf, nan_to_num, rad2deg, radians, real_if_close, signbit, sinc, spacing,
+)
+from ._creation import (  # noqa: E402
+    asanyarray, asarray_chkfinite, ascontiguousarray, asfortranarray, bartlett, blackman, copy, diag,
+    diag_indices, diag_indices_from, diagflat, diagonal, from_dlpack, frombuffer, fromfunction, fromiter,
+    geomspace, hamming, hanning, indices, ix_, kaiser, linspace, logspace, mask_indices, meshgrid, require, trace,
+    tri, tril, tril_indices, tril_indices_from, triu, triu_indices, triu_indices_from, vander,
+)
+from ._manipulation import (  # noqa: E402
+    append, array_split, atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays, broadcast_shapes, choose,
+    column_stack, delete, dsplit, dstack, flip, fliplr, flipud, hsplit, hstack, insert, matrix_transpose, pad,
+    piecewise, repeat, resize, roll, rollaxis, rot90, select, split, tile, trim_zeros, unstack, vsplit, vstack,
+)
+from ._reductions import (  # noqa: E402
+    average, count_nonzero, cumprod, cumsum, cumulative_prod, cumulative_sum, median, nanargmax, nanargmin,
+    nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin, nanpercentile, nanprod, nanquantile, nanstd,
+    nansum, nanvar, percentile, ptp, quantile,
+)
+from ._sorting import (  # noqa: E402
+    argpartition, argsort, argwhere, bincount, compress, digitize, extract, flatnonzero, in1d, intersect1d,
+    isin, lexsort, nonzero, packbits, partition, ravel_multi_index, searchsorted, setdiff1d, setxor1d, sort,
+    sort_complex, take, take_along_axis, union1d, unique, unique_all, unique_counts, unique_inverse,
+    unique_values, unpackbits, unravel_index, where,
+)
+from ._products import (  # noqa: E402
+    cross, einsum, einsum_path, inner, kron, matvec, outer, tensordot, vdot, vecdot, vecmat,
+)
+from ._stats import (  # noqa: E402
+    convolve, corrcoef, correlate, cov, diff, ediff1d, gradient, histogram, histogram2d, histogram_bin_edges,
+    histogramdd, interp, poly, polyadd, polyder, polydiv, polyfit, polyint, polymul, polysub, polyval, trapezoid,
+    unwrap,
+)
+from ._dtypes import (  # noqa: E402
+    can_cast, common_type, finfo, iinfo, iscomplexobj, isdtype, isrealobj, issubdtype, min_scalar_type,
+)
+from ._misc import (  # noqa: E402
+    apply_along_axis, apply_over_axes, isfortran, isscalar, iterable, may_share_memory, shares_memory,
+)
+from ._array_api import __array_api_version__, __array_namespace_info__  # noqa: E402
+
+# The Array API's name of the bool dtype (after every use of the builtin above).
+bool = _np.bool_  # noqa: A001

@@ -1,0 +1,62 @@
+// Bindings of the IR transforms: tracing a Python function into IR, transforming IR, and evaluating IR on
+// arrays (eagerly or inlined into an enclosing trace). ember/_transforms.py builds grad, vmap, ... on these.
+#include "bindings.h"
+#include "frontend/jit.h"
+#include "frontend/trace.h"
+#include "frontend/transform_api.h"
+#include "transforms/jvp.h"
+#include "transforms/vjp.h"
+#include "transforms/vmap.h"
+
+namespace ember::python {
+
+ir::Type leaf_type(py::handle obj) {
+  if (py::isinstance<ir::Type>(obj)) return obj.cast<ir::Type>();
+  return to_tensor(obj).type();
+}
+
+void init_transforms(py::module_& m) {
+  // Traces fun(list of arrays) -> list of arrays on the types of `leaves`. Returns the IR (parameters: the
+  // leaves, then values captured from enclosing traces) and the captured values.
+  m.def("trace", [](py::object fun, py::list leaves, std::string name) {
+    frontend::TraceScope scope(name);
+    py::list tracers;
+    for (py::handle leaf : leaves) tracers.append(wrap(scope.state().add_param(frontend::parameter_type(leaf_type(leaf)))));
+    py::object out = fun(tracers);
+    std::vector<Tensor> outputs;
+    for (py::handle o : out) outputs.push_back(to_tensor(o));
+    ir::Function f = scope.state().finish(outputs);
+    return py::make_tuple(f, wrap_all(scope.state().captures()));
+  });
+  m.def("jvp_ir", [](const ir::Function& f, std::vector<bool> with_tangent) {
+    return frontend::simplify_function(transforms::jvp(f, with_tangent));
+  });
+  m.def("vjp_ir", [](const ir::Function& f, std::vector<bool> wrt) {
+    return frontend::simplify_function(transforms::vjp(f, wrt));
+  });
+  m.def("linearize_ir", [](const ir::Function& f, std::vector<bool> wrt) {
+    transforms::Linearized l = transforms::linearize(f, wrt);
+    return py::make_tuple(frontend::simplify_function(l.primal), frontend::simplify_function(l.linear),
+                          l.num_outputs, l.num_residuals);
+  });
+  m.def("transpose_ir", [](const ir::Function& f, size_t num_nonlinear) {
+    return frontend::simplify_function(transforms::transpose(f, num_nonlinear));
+  });
+  m.def("vmap_ir", [](const ir::Function& f, std::vector<std::optional<int64_t>> in_axes, int64_t axis_size,
+                      std::vector<std::optional<int64_t>> out_axes) {
+    return frontend::simplify_function(transforms::vmap(f, in_axes, axis_size, out_axes));
+  });
+  m.def("simplify_ir", [](const ir::Function& f) { return frontend::simplify_function(f); });
+  m.def("eval_ir", [](const ir::Function& f, py::list args) {
+    std::vector<Tensor> tensors = to_tensors(args);
+    // Lone weak scalars become parameters of their default dtype, as in jit.
+    for (size_t i = 0; i < tensors.size() && i < f.body.params.size(); ++i) {
+      const ir::Type& want = f.body.type(f.body.params[i]);
+      if (tensors[i].dtype() != want.dtype)
+        tensors[i] = frontend::lax::convert_element_type(tensors[i], want.dtype, want.weak);
+    }
+    return wrap_all(frontend::eval_function(f, tensors));
+  });
+}
+
+}  // namespace ember::python
