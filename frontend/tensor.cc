@@ -8,16 +8,26 @@
 
 namespace ember::frontend {
 
-Tensor Tensor::traced(std::shared_ptr<TraceState> trace, ir::Value v, ir::Type type) {
+Tensor Tensor::traced(std::shared_ptr<TraceState> trace, ir::Value v, ir::Type type,
+                      std::optional<runtime::Buffer> data) {
   Tensor t;
   t.type_ = std::move(type);
   t.trace_ = std::move(trace);
   t.value_ = v;
+  if (data) {
+    t.buffer_ = std::move(*data);
+    t.has_data_ = true;
+  }
   return t;
 }
 
 runtime::Array Tensor::array(std::string_view what) const {
   if (trace_) throw concretization_error(*this, what);
+  return runtime::Array{type_, buffer_};
+}
+
+runtime::Array Tensor::value_for(std::string_view what) const {
+  if (!has_data_) throw concretization_error(*this, what);
   return runtime::Array{type_, buffer_};
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ir/function.h"
@@ -17,9 +18,11 @@ class Tensor {
  public:
   Tensor() = default;
   // A concrete tensor.
-  explicit Tensor(runtime::Array a) : type_(std::move(a.type)), buffer_(std::move(a.buffer)) {}
-  // A traced tensor: value `v` of `trace`.
-  static Tensor traced(std::shared_ptr<TraceState> trace, ir::Value v, ir::Type type);
+  explicit Tensor(runtime::Array a) : type_(std::move(a.type)), buffer_(std::move(a.buffer)), has_data_(true) {}
+  // A traced tensor: value `v` of `trace`. Outside jit, transformations trace with the concrete values
+  // attached (`data`), so Python control flow on them works as in JAX.
+  static Tensor traced(std::shared_ptr<TraceState> trace, ir::Value v, ir::Type type,
+                       std::optional<runtime::Buffer> data = std::nullopt);
 
   const ir::Type& type() const { return type_; }
   ir::DType dtype() const { return type_.dtype; }
@@ -27,13 +30,18 @@ class Tensor {
   int rank() const { return type_.rank(); }
   int64_t numel() const { return type_.numel(); }
   bool weak() const { return type_.weak; }
-  bool defined() const { return trace_ != nullptr || buffer_.defined(); }
+  bool defined() const { return trace_ != nullptr || has_data_; }
 
   bool is_concrete() const { return trace_ == nullptr; }
   bool is_traced() const { return trace_ != nullptr; }
   // The concrete array; throws ConcretizationError for a traced tensor, naming `what` needed it
-  // ("bool", "__array__", ...) and the value.
+  // ("__array__", "jit argument", ...) and the value.
   runtime::Array array(std::string_view what = "concrete value") const;
+  // The value for Python control flow and scalar conversion (bool, int, float, index): the concrete array, or
+  // the value attached to a traced tensor; ConcretizationError when there is none (under jit).
+  runtime::Array value_for(std::string_view what) const;
+  // Whether data is at hand: a concrete tensor, or a traced one with its value attached.
+  bool has_data() const { return has_data_; }
   const runtime::Buffer& buffer() const { return buffer_; }
 
   TraceState* trace() const { return trace_.get(); }
@@ -45,9 +53,10 @@ class Tensor {
 
  private:
   ir::Type type_;
-  runtime::Buffer buffer_;             // the data of a concrete tensor
+  runtime::Buffer buffer_;             // the data: of a concrete tensor, or attached to a traced one
   std::shared_ptr<TraceState> trace_;  // null for a concrete tensor
   ir::Value value_;
+  bool has_data_ = false;
 };
 
 // A concrete scalar tensor. Python scalars are weak: they take the dtype of the arrays they meet.

@@ -26,14 +26,16 @@ const ir::Location* current_location() {
 
 TraceState* current_trace() { return trace_stack.empty() ? nullptr : trace_stack.back(); }
 
-TraceState::TraceState(std::string function_name) : builder_(function_.body) {
+TraceState::TraceState(std::string function_name, bool with_values)
+    : builder_(function_.body), with_values_(with_values) {
   function_.name = std::move(function_name);
 }
 
-Tensor TraceState::add_param(const ir::Type& type, std::string name) {
+Tensor TraceState::add_param(const ir::Type& type, std::string name, std::optional<runtime::Buffer> data) {
   ir::Value v = builder_.param(type);
   param_names_.push_back(std::move(name));
-  return Tensor::traced(shared_from_this(), v, type);
+  if (!with_values_) data.reset();
+  return Tensor::traced(shared_from_this(), v, type, std::move(data));
 }
 
 ir::Value TraceState::import(const Tensor& t) {
@@ -87,8 +89,8 @@ std::string TraceState::describe(ir::Value v) const {
   return "captured from an enclosing function";
 }
 
-TraceScope::TraceScope(std::string function_name)
-    : state_(std::make_shared<TraceState>(std::move(function_name))) {
+TraceScope::TraceScope(std::string function_name, bool with_values)
+    : state_(std::make_shared<TraceState>(std::move(function_name), with_values)) {
   trace_stack.push_back(state_.get());
 }
 
@@ -133,12 +135,31 @@ std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs
       throw;
     }
   }
+  // In a trace with values, the op also runs on its operands' values (when all have one).
+  std::vector<runtime::Array> data;
+  bool compute = trace->with_values();
+  for (const Tensor& t : operands) {
+    if (!compute) break;
+    compute = t.has_data();
+    if (compute) data.push_back(runtime::Array{t.type(), t.buffer()});
+  }
+  ir::Attrs attrs_for_values = compute ? attrs : ir::Attrs{};
   trace->builder().set_location(current_location());
   ir::Values results = trace->builder().add(p, values.span(), std::move(attrs));
+  std::vector<runtime::Array> result_data;
+  if (compute) {
+    std::vector<ir::Type> types;
+    for (ir::Value v : results) types.push_back(trace->function().body.type(v));
+    result_data = runtime::execute_op_typed(p, data, attrs_for_values, {}, types);
+  }
   std::vector<Tensor> out;
   out.reserve(results.size());
   auto self = trace->shared_from_this();
-  for (ir::Value v : results) out.push_back(Tensor::traced(self, v, trace->function().body.type(v)));
+  for (size_t i = 0; i < results.size(); ++i) {
+    std::optional<runtime::Buffer> value;
+    if (compute) value = result_data[i].buffer;
+    out.push_back(Tensor::traced(self, results[i], trace->function().body.type(results[i]), std::move(value)));
+  }
   return out;
 }
 

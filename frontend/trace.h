@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <span>
 #include <string>
@@ -22,15 +23,19 @@ namespace ember::frontend {
 
 class TraceState : public std::enable_shared_from_this<TraceState> {
  public:
-  explicit TraceState(std::string function_name);
+  // with_values: every op also runs on the values of its operands when they have them (tracing outside jit,
+  // so that Python control flow on traced values works as in JAX's eager transformations).
+  explicit TraceState(std::string function_name, bool with_values = false);
 
-  // Adds a parameter (an input of the traced function). `name` is used in error messages.
-  Tensor add_param(const ir::Type& type, std::string name = {});
+  // Adds a parameter (an input of the traced function). `name` is used in error messages; `data`, the
+  // parameter's value in a trace with values.
+  Tensor add_param(const ir::Type& type, std::string name = {}, std::optional<runtime::Buffer> data = std::nullopt);
   // Ends the trace: the outputs become the function's results. Parameters are the explicit ones followed
   // by the captures, in capture order.
   ir::Function finish(std::span<const Tensor> outputs);
 
   bool active() const { return active_; }
+  bool with_values() const { return with_values_; }
   const ir::Function& function() const { return function_; }
   ir::Builder& builder() { return builder_; }
   // Tensors of enclosing traces that this trace captured, in parameter order after the explicit ones.
@@ -47,6 +52,7 @@ class TraceState : public std::enable_shared_from_this<TraceState> {
   ir::Function function_;
   ir::Builder builder_;
   bool active_ = true;
+  bool with_values_ = false;
   std::vector<std::string> param_names_;
   // Embedded concrete buffers (by data pointer), so a constant used twice is embedded once.
   std::multimap<const void*, std::pair<ir::Type, ir::Value>> constants_;
@@ -60,7 +66,7 @@ TraceState* current_trace();
 // Pushes a trace for the scope's lifetime (and deactivates it on exit, so tensors that escape are caught).
 class TraceScope {
  public:
-  explicit TraceScope(std::string function_name);
+  explicit TraceScope(std::string function_name, bool with_values = false);
   ~TraceScope();
   TraceScope(const TraceScope&) = delete;
   TraceScope& operator=(const TraceScope&) = delete;

@@ -21,7 +21,7 @@ py::tuple shape_tuple(const Tensor& t) {
 
 // A concrete scalar as the Python object of its kind (bool, int, float, complex).
 py::object python_scalar(const Tensor& t, std::string_view what) {
-  runtime::Array a = t.array(what);
+  runtime::Array a = t.value_for(what);
   if (a.numel() != 1)
     throw make_error(ErrorKind::Type, what, "expected an array with one element, got ", ir::to_string(a.type));
   ir::DType d = a.type.dtype;
@@ -177,7 +177,7 @@ void init_array(py::module_& m) {
            })
       .def("__bool__",
            [](const Tensor& t) {
-             runtime::Array a = t.array("bool");
+             runtime::Array a = t.value_for("bool");
              if (a.numel() != 1)
                throw make_error(ErrorKind::Value, "bool",
                                 "expected an array with one element (the truth value of an array with more than "

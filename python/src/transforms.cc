@@ -4,6 +4,7 @@
 #include "frontend/jit.h"
 #include "frontend/trace.h"
 #include "frontend/transform_api.h"
+#include "runtime/executor.h"
 #include "transforms/jvp.h"
 #include "transforms/vjp.h"
 #include "transforms/vmap.h"
@@ -19,9 +20,33 @@ void init_transforms(py::module_& m) {
   // Traces fun(list of arrays) -> list of arrays on the types of `leaves`. Returns the IR (parameters: the
   // leaves, then values captured from enclosing traces) and the captured values.
   m.def("trace", [](py::object fun, py::list leaves, std::string name) {
-    frontend::TraceScope scope(name);
+    // With every input's value at hand (outside jit), trace with values so Python control flow works.
+    std::vector<std::optional<Tensor>> inputs;
+    bool with_values = true;
+    for (py::handle leaf : leaves) {
+      if (py::isinstance<ir::Type>(leaf)) {
+        inputs.emplace_back();
+        with_values = false;
+        continue;
+      }
+      inputs.emplace_back(to_tensor(leaf));
+      with_values = with_values && inputs.back()->has_data();
+    }
+    // Types and values are settled before the trace starts (a conversion inside it would be recorded).
+    std::vector<ir::Type> types;
+    std::vector<std::optional<runtime::Buffer>> data(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      types.push_back(frontend::parameter_type(inputs[i] ? inputs[i]->type() : leaf_type(leaves[i])));
+      if (!with_values) continue;
+      // Converted directly by the executor: under an enclosing trace, an op would be traced, not run.
+      runtime::Array value = inputs[i]->value_for("trace");
+      if (value.type.dtype != types[i].dtype)
+        value = runtime::execute_op(ir::Prim::ConvertElementType, {&value, 1}, {types[i].dtype, types[i].weak})[0];
+      data[i] = value.buffer;
+    }
+    frontend::TraceScope scope(name, with_values);
     py::list tracers;
-    for (py::handle leaf : leaves) tracers.append(wrap(scope.state().add_param(frontend::parameter_type(leaf_type(leaf)))));
+    for (size_t i = 0; i < inputs.size(); ++i) tracers.append(wrap(scope.state().add_param(types[i], "", data[i])));
     py::object out = fun(tracers);
     std::vector<Tensor> outputs;
     for (py::handle o : out) outputs.push_back(to_tensor(o));

@@ -165,3 +165,30 @@ def test_check_grads_passes_and_fails():
     # floor has a zero derivative but jumps at 1.0: finite differences across the jump disagree.
     with pytest.raises(AssertionError, match="finite differences"):
         em.testing.check_grads(enp.floor, (1.0,), order=1, modes=("fwd",))
+
+
+def test_python_control_flow_outside_jit():
+    # Outside jit, grad/jvp/vjp trace with the input values attached, so Python branches on them work (as in
+    # JAX's eager transformations); under jit and vmap there is no value to branch on.
+    def relu_or_cube(x):
+        if x > 0:
+            return x * x * x
+        return -x
+
+    assert float(em.grad(relu_or_cube)(2.0)) == pytest.approx(12.0)
+    assert float(em.grad(relu_or_cube)(-2.0)) == pytest.approx(-1.0)
+    assert float(em.grad(em.grad(relu_or_cube))(2.0)) == pytest.approx(12.0)
+
+    def newton_sqrt(a):
+        x = a
+        while abs(float(x * x - a)) > 1e-6:
+            x = 0.5 * (x + a / x)
+        return x
+
+    np.testing.assert_allclose(float(em.grad(newton_sqrt)(4.0)), 0.25, rtol=1e-4)
+    _, tangent = em.jvp(lambda x: x * int(x), (3.0,), (1.0,))
+    assert float(tangent) == 3.0
+    with pytest.raises(em.ConcretizationError, match="bool"):
+        em.jit(em.grad(relu_or_cube))(2.0)
+    with pytest.raises(em.ConcretizationError, match="bool"):
+        em.vmap(relu_or_cube)(np.ones(3, np.float32))
