@@ -73,6 +73,8 @@ PrimInfo info_of(Prim p) {
   constexpr uint32_t kNum = kNumberClass, kInexact = kInexactClass, kFloat = kFloatClass;
   switch (p) {
     case Prim::Neg: return unary("neg", kNum);
+    // The identity, whose derivative is zero: differentiation treats its result as a constant.
+    case Prim::StopGradient: return unary("stop_gradient", kAnyClass);
     case Prim::Abs: return unary("abs", kNum, ResultDType::RealPart);
     case Prim::Sign: return unary("sign", kNum);
     case Prim::Floor: return unary("floor", kFloat);

@@ -23,7 +23,8 @@ namespace ember::ir {
   X(Acosh, "acosh") X(Atanh, "atanh") X(Logistic, "logistic") X(Erf, "erf") X(Erfc, "erfc")                \
   X(IsFinite, "is_finite") X(Not, "not") X(Real, "real") X(Imag, "imag") X(Conj, "conj")                   \
   X(IntegerPow, "integer_pow") X(ErfInv, "erf_inv") X(Lgamma, "lgamma") X(Digamma, "digamma")              \
-  X(BesselI0e, "bessel_i0e") X(BesselI1e, "bessel_i1e") X(PopulationCount, "population_count")
+  X(BesselI0e, "bessel_i0e") X(BesselI1e, "bessel_i1e") X(PopulationCount, "population_count")                 \
+  X(StopGradient, "stop_gradient")
 
 #define EMBER_BINARY_PRIMITIVES(X)                                                                         \
   X(Add, "add") X(Sub, "sub") X(Mul, "mul") X(Div, "div") X(Rem, "rem") X(Pow, "pow") X(Max, "max")        \

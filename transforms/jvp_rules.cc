@@ -472,8 +472,8 @@ const ir::PrimTable<JvpRule>& jvp_rules() {
                    Prim::Gt, Prim::Ge, Prim::ReduceAnd, Prim::ReduceOr, Prim::Argmax, Prim::Argmin,
                    Prim::PopulationCount})
       t.set_unsupported(p, integer_output);
-    // Piecewise constant (or constant) functions: zero tangents.
-    for (Prim p : {Prim::Sign, Prim::Floor, Prim::Ceil, Prim::Round, Prim::Nextafter, Prim::BitcastConvertType,
+    // Piecewise constant (or constant) functions, and stop_gradient by definition: zero tangents.
+    for (Prim p : {Prim::StopGradient, Prim::Sign, Prim::Floor, Prim::Ceil, Prim::Round, Prim::Nextafter, Prim::BitcastConvertType,
                    Prim::Iota, Prim::Constant})
       t.set(p, zero);
     t.set(Prim::Neg, linear_in_first);

@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as _np
 
 from . import _core
+from .tree_util import tree_map as _tree_map
 
 Array = _core.Array
 
@@ -93,6 +94,17 @@ is_finite = _unary("is_finite", "Elementwise test for finite values (bool result
 real = _unary("real", "Real part of a complex array.", _COMPLEX_EXAMPLE)
 imag = _unary("imag", "Imaginary part of a complex array.", _COMPLEX_EXAMPLE)
 conj = _unary("conj", "Complex conjugate.", _COMPLEX_EXAMPLE)
+
+
+def stop_gradient(x):
+    """The identity, treated as a constant by differentiation: its derivative is zero. Takes a pytree of
+    arrays, as JAX's.
+
+    >>> import ember as em
+    >>> float(em.grad(lambda x: x * em.lax.stop_gradient(x))(3.0))
+    3.0
+    """
+    return _tree_map(lambda leaf: _bind1("stop_gradient", leaf), x)
 
 
 def bitwise_not(x):

@@ -9,7 +9,7 @@ using KernelTable = ir::PrimTable<Kernel>;
 
 // unary/binary elementwise, integer_pow, select, clamp, convert_element_type, bitcast_convert_type
 void register_elementwise(KernelTable& table);
-// broadcast_in_dim, reshape, transpose, slice, dynamic_slice, dynamic_update_slice, concatenate, pad, rev,
+// broadcast_in_dim, reshape, stop_gradient, transpose, slice, dynamic_slice, dynamic_update_slice, concatenate, pad, rev,
 // iota, constant
 void register_layout(KernelTable& table);
 // reduce_sum/prod/max/min/and/or, argmax, argmin

@@ -43,7 +43,8 @@ void broadcast_in_dim_kernel(const KernelArgs& a) {
   copy_view(a, src, 0);
 }
 
-void reshape_kernel(const KernelArgs& a) { a.outputs[0].buffer = a.inputs[0].buffer; }
+// reshape and stop_gradient: the result shares the operand's buffer (buffers are immutable).
+void alias_kernel(const KernelArgs& a) { a.outputs[0].buffer = a.inputs[0].buffer; }
 
 void transpose_kernel(const KernelArgs& a) {
   const auto& perm = ir::attr_ints(a.attrs, 0);
@@ -114,7 +115,8 @@ void iota_kernel(const KernelArgs& a) {
 void register_layout(KernelTable& t) {
   using ir::Prim;
   t.set(Prim::BroadcastInDim, broadcast_in_dim_kernel);
-  t.set(Prim::Reshape, reshape_kernel);
+  t.set(Prim::Reshape, alias_kernel);
+  t.set(Prim::StopGradient, alias_kernel);
   t.set(Prim::Transpose, transpose_kernel);
   t.set(Prim::Slice, slice_kernel);
   t.set(Prim::DynamicSlice, dynamic_slice_kernel);

@@ -192,3 +192,18 @@ def test_python_control_flow_outside_jit():
         em.jit(em.grad(relu_or_cube))(2.0)
     with pytest.raises(em.ConcretizationError, match="bool"):
         em.vmap(relu_or_cube)(np.ones(3, np.float32))
+
+
+def test_stop_gradient():
+    sg = em.lax.stop_gradient
+    x = np.array([1.0, -2.0, 3.0], np.float32)
+    # d/dx [x * sg(x)] = sg(x): the stopped factor is a constant.
+    np.testing.assert_allclose(np.asarray(em.grad(lambda v: enp.sum(v * sg(v)))(x)), x)
+    np.testing.assert_allclose(np.asarray(em.jit(em.grad(lambda v: enp.sum(v * sg(v))))(x)), x)
+    _, tangent = em.jvp(lambda v: sg(v) ** 2 + v, (x,), (np.ones(3, np.float32),))
+    np.testing.assert_array_equal(np.asarray(tangent), np.ones(3))
+    per_row = em.vmap(em.grad(lambda v: enp.sum(sg(v) * v * v)))(np.stack([x, 2 * x]))
+    np.testing.assert_allclose(np.asarray(per_row), 2 * np.stack([x, 2 * x]) ** 2)
+    tree = sg({"a": x, "b": (np.arange(3),)})
+    np.testing.assert_array_equal(np.asarray(tree["b"][0]), np.arange(3))
+    assert "stop_gradient" in str(em.make_ir(lambda v: sg(v) * 2)(x))
