@@ -10,6 +10,8 @@ namespace ember::frontend {
 namespace {
 thread_local std::vector<TraceState*> trace_stack;
 std::atomic<LocationProvider> location_provider{nullptr};
+thread_local const ir::Location* location_override = nullptr;
+thread_local bool location_override_active = false;
 
 std::string location_suffix() {
   const ir::Location* loc = current_location();
@@ -19,7 +21,19 @@ std::string location_suffix() {
 
 void set_location_provider(LocationProvider provider) { location_provider.store(provider); }
 
+LocationOverride::LocationOverride(const ir::Location* loc)
+    : saved_(location_override), saved_active_(location_override_active) {
+  location_override = loc;
+  location_override_active = true;
+}
+LocationOverride::~LocationOverride() {
+  location_override = saved_;
+  location_override_active = saved_active_;
+}
+void LocationOverride::set(const ir::Location* loc) { location_override = loc; }
+
 const ir::Location* current_location() {
+  if (location_override_active) return location_override;
   LocationProvider p = location_provider.load(std::memory_order_relaxed);
   return p ? p() : nullptr;
 }

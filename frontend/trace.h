@@ -90,6 +90,21 @@ using LocationProvider = const ir::Location* (*)();
 void set_location_provider(LocationProvider provider);
 const ir::Location* current_location();
 
+// While alive, current_location() answers `loc` without asking the provider: replaying IR (eval_function)
+// gives each op the location it was traced at, without walking the Python stack per op.
+class LocationOverride {
+ public:
+  explicit LocationOverride(const ir::Location* loc);
+  ~LocationOverride();
+  void set(const ir::Location* loc);
+  LocationOverride(const LocationOverride&) = delete;
+  LocationOverride& operator=(const LocationOverride&) = delete;
+
+ private:
+  const ir::Location* saved_;
+  bool saved_active_;
+};
+
 // The error raised when a traced tensor is used where a concrete value is needed (`what`: "bool",
 // "__array__", "item", ...).
 Error concretization_error(const Tensor& t, std::string_view what);

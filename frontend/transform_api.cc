@@ -14,7 +14,11 @@ std::vector<Tensor> eval_function(const ir::Function& f, std::span<const Tensor>
   std::vector<Tensor> values(body.types.size());
   for (size_t i = 0; i < args.size(); ++i) values[body.params[i].id] = args[i];
   std::vector<Tensor> operands;
+  // Ops keep the location they were traced at; ops that transforms created without one get the caller's.
+  const ir::Location* caller = current_location();
+  LocationOverride location(caller);
   for (const ir::Op& op : body.ops) {
+    location.set(op.loc ? op.loc : caller);
     operands.clear();
     for (ir::Value v : op.operands) operands.push_back(values[v.id]);
     std::vector<Tensor> results = bind(op.prim, operands, op.attrs);

@@ -207,3 +207,15 @@ def test_stop_gradient():
     tree = sg({"a": x, "b": (np.arange(3),)})
     np.testing.assert_array_equal(np.asarray(tree["b"][0]), np.arange(3))
     assert "stop_gradient" in str(em.make_ir(lambda v: sg(v) * 2)(x))
+
+
+def test_derivative_ops_carry_the_users_source_line():
+    def f(x):
+        y = enp.sin(x)
+        return enp.cos(y)
+
+    first_line = f.__code__.co_firstlineno
+    text = em.make_ir(em.grad(f))(1.0).text(locations=True)
+    # The cos in the derivative of sin comes from the line of sin; the sin of the derivative of cos from cos's.
+    assert f'cos %0 : ~f32[] loc("{__file__}":{first_line + 1})' in text
+    assert f'sin %1 : ~f32[] loc("{__file__}":{first_line + 2})' in text
