@@ -141,14 +141,6 @@ Tensor arange(double start, double stop, double step, OptDType dtype, bool integ
 Tensor linspace(double start, double stop, int64_t num, bool endpoint, OptDType dtype);
 Tensor eye(int64_t n, std::optional<int64_t> m, int64_t k, ir::DType dtype);
 
-// ---- basic indexing (x[...] with integers, slices, Ellipsis and None) ----
-struct IndexItem {
-  enum class Kind { Integer, Slice, Ellipsis, NewAxis } kind = Kind::Integer;
-  int64_t index = 0;                         // Integer
-  std::optional<int64_t> start, stop, step;  // Slice (Python semantics)
-};
-Tensor getitem(const Tensor& x, const std::vector<IndexItem>& index);
-
 // ======================================================================================================
 // The rest of NumPy's API (and the Python Array API standard's names), grouped as in NumPy's reference.
 // ======================================================================================================

@@ -22,29 +22,6 @@ void def_binary(py::module_& m, const char* name) {
   m.def(name, [](py::handle a, py::handle b) { return F(to_tensor(a), to_tensor(b)); });
 }
 
-np::IndexItem to_index_item(py::handle item) {
-  using Kind = np::IndexItem::Kind;
-  np::IndexItem it;
-  if (item.is_none()) {
-    it.kind = Kind::NewAxis;
-  } else if (item.ptr() == Py_Ellipsis) {
-    it.kind = Kind::Ellipsis;
-  } else if (PySlice_Check(item.ptr())) {
-    it.kind = Kind::Slice;
-    auto opt = [](py::handle v) -> std::optional<int64_t> {
-      if (v.is_none()) return std::nullopt;
-      return to_int(v);
-    };
-    it.start = opt(item.attr("start"));
-    it.stop = opt(item.attr("stop"));
-    it.step = opt(item.attr("step"));
-  } else {
-    it.kind = Kind::Integer;
-    it.index = to_int(item);
-  }
-  return it;
-}
-
 }  // namespace
 
 void init_numpy(py::module_& parent) {
@@ -202,15 +179,6 @@ void init_numpy(py::module_& parent) {
   });
   m.def("eye", [](int64_t n, std::optional<int64_t> cols, int64_t k, py::handle dtype) {
     return np::eye(n, cols, k, to_dtype(dtype, "eye"));
-  });
-  m.def("getitem", [](py::handle x, py::handle index) {
-    std::vector<np::IndexItem> items;
-    if (PyTuple_Check(index.ptr())) {
-      for (py::handle item : py::reinterpret_borrow<py::tuple>(index)) items.push_back(to_index_item(item));
-    } else {
-      items.push_back(to_index_item(index));
-    }
-    return np::getitem(to_tensor(x), items);
   });
   m.def("result_type", [](py::args args) {
     std::vector<ir::Type> types;
