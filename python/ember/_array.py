@@ -97,12 +97,24 @@ def _astype(self, dtype, copy=True):
 
 
 for _name in ("sum", "prod", "mean", "max", "min", "any", "all", "argmax", "argmin", "var", "std", "ravel",
-              "squeeze", "clip", "round", "conj", "conjugate", "swapaxes", "dot"):
+              "squeeze", "clip", "round", "conj", "conjugate", "swapaxes", "dot", "cumsum", "cumprod", "sort",
+              "argsort", "partition", "argpartition", "take", "repeat", "trace", "diagonal", "nonzero", "ptp",
+              "searchsorted", "choose"):
     def _make(fn):
         def method(self, *args, **kwargs):
             return fn(self, *args, **kwargs)
         return method
     _method(_name)(_make(getattr(_enp, _name)))
+
+
+@_method("compress")
+def _compress(self, condition, axis=None):
+    return _enp.compress(condition, self, axis=axis)
+
+
+@_method("tobytes")
+def _tobytes(self, order="C"):
+    return _np.asarray(self).tobytes(order)
 
 
 @_method("flatten")

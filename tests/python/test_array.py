@@ -123,6 +123,38 @@ def test_methods():
     assert f"{enp.asarray(2.5):.2f}" == "2.50"
 
 
+@pytest.mark.parametrize("method, args, kwargs", [
+    ("cumsum", (), {"axis": 1}), ("cumprod", (), {}), ("sort", (), {"axis": 0}), ("argsort", (), {"axis": -1}),
+    ("take", ([2, 0],), {"axis": 1}), ("repeat", (2,), {"axis": 0}), ("trace", (), {"offset": 1}),
+    ("diagonal", (), {"offset": -1}), ("ptp", (), {"axis": 1}), ("compress", ([True, False, True],), {"axis": 0}),
+    ("swapaxes", (0, 1), {}), ("clip", (2.0, 7.0), {}), ("tobytes", (), {}),
+])
+def test_methods_agree_with_numpy(method, args, kwargs):
+    rng = np.random.default_rng(3)
+    src = rng.permutation(12).astype(np.float32).reshape(3, 4)
+    # NumPy's method where it has one (its in-place sort aside), else its function (ptp left ndarray in 2.0).
+    if method == "sort":
+        want = np.sort(src, *args, **kwargs)
+    elif hasattr(src, method):
+        want = getattr(src, method)(*args, **kwargs)
+    else:
+        want = getattr(np, method)(src, *args, **kwargs)
+    got = getattr(enp.asarray(src), method)(*args, **kwargs)
+    if method == "tobytes":
+        assert got == want
+    else:
+        np.testing.assert_allclose(np.asarray(got), want)
+
+
+def test_partition_and_search_methods():
+    x = enp.asarray(np.array([5.0, 1.0, 4.0, 2.0, 3.0], np.float32))
+    assert float(x.partition(2)[2]) == 3.0 and int(x.argpartition(2)[2]) == 4
+    np.testing.assert_array_equal(np.asarray(x.sort().searchsorted(np.array([2.5, 9.0]))), [2, 5])
+    np.testing.assert_array_equal(np.asarray(x.nonzero()[0]), np.arange(5))
+    np.testing.assert_array_equal(np.asarray(enp.asarray(np.array([1, 0, 1])).choose([[1, 2, 3], [4, 5, 6]])),
+                                  [4, 2, 6])
+
+
 def test_bool_of_arrays():
     assert bool(enp.asarray([1.0])) and not bool(enp.asarray(0))
     with pytest.raises(ValueError, match="ambiguous"):
