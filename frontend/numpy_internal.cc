@@ -66,6 +66,8 @@ Tensor to_bool(const Tensor& x) {
 
 std::pair<Tensor, Tensor> binary_operands(const Tensor& a, const Tensor& b, std::string_view op,
                                           std::optional<DType> force) {
+  // Operands of one type (the common case) need no promotion or broadcasting.
+  if (a.type() == b.type() && (!force || *force == a.dtype())) return {a, b};
   ir::Type types[2] = {a.type(), b.type()};
   PromotedType pt = result_type(std::span<const ir::Type>(types, 2));
   DType dtype = force ? *force : pt.dtype;
