@@ -128,13 +128,14 @@ runtime::Array eager_operand(ir::Prim p, const Tensor& t) {
 
 }  // namespace
 
-std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs) {
+std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs,
+                         std::vector<ir::Body> regions) {
   TraceState* trace = current_trace();
   if (!trace) {
     std::vector<runtime::Array> arrays;
     arrays.reserve(operands.size());
     for (const Tensor& t : operands) arrays.push_back(eager_operand(p, t));
-    std::vector<runtime::Array> results = runtime::execute_op(p, arrays, attrs);
+    std::vector<runtime::Array> results = runtime::execute_op(p, arrays, attrs, regions);
     std::vector<Tensor> out;
     out.reserve(results.size());
     for (auto& a : results) out.emplace_back(std::move(a));
@@ -158,13 +159,14 @@ std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs
     if (compute) data.push_back(runtime::Array{t.type(), t.buffer()});
   }
   ir::Attrs attrs_for_values = compute ? attrs : ir::Attrs{};
+  std::vector<ir::Body> regions_for_values = compute ? regions : std::vector<ir::Body>{};
   trace->builder().set_location(current_location());
-  ir::Values results = trace->builder().add(p, values.span(), std::move(attrs));
+  ir::Values results = trace->builder().add(p, values.span(), std::move(attrs), std::move(regions));
   std::vector<runtime::Array> result_data;
   if (compute) {
     std::vector<ir::Type> types;
     for (ir::Value v : results) types.push_back(trace->function().body.type(v));
-    result_data = runtime::execute_op_typed(p, data, attrs_for_values, {}, types);
+    result_data = runtime::execute_op_typed(p, data, attrs_for_values, regions_for_values, types);
   }
   std::vector<Tensor> out;
   out.reserve(results.size());

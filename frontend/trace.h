@@ -78,7 +78,9 @@ class TraceScope {
 };
 
 // Applies a primitive: records it in the current trace, or runs it on the reference executor in eager mode.
-std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs = {});
+// `regions`: the bodies of a control-flow primitive (cond, while, scan).
+std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs = {},
+                         std::vector<ir::Body> regions = {});
 Tensor bind1(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs = {});
 inline Tensor bind1(ir::Prim p, std::initializer_list<Tensor> operands, ir::Attrs attrs = {}) {
   return bind1(p, std::span<const Tensor>(operands.begin(), operands.size()), std::move(attrs));

@@ -21,7 +21,7 @@ std::vector<Tensor> eval_function(const ir::Function& f, std::span<const Tensor>
     location.set(op.loc ? op.loc : caller);
     operands.clear();
     for (ir::Value v : op.operands) operands.push_back(values[v.id]);
-    std::vector<Tensor> results = bind(op.prim, operands, op.attrs);
+    std::vector<Tensor> results = bind(op.prim, operands, op.attrs, op.regions);
     for (size_t i = 0; i < results.size(); ++i) values[op.results[i].id] = std::move(results[i]);
   }
   std::vector<Tensor> out;

@@ -236,6 +236,34 @@ PrimInfo info_of(Prim p) {
     case Prim::Cummax: return cumulative("cummax", kOrderedClass);
     case Prim::Cummin: return cumulative("cummin", kOrderedClass);
     case Prim::Cumlogsumexp: return cumulative("cumlogsumexp", kFloat);
+    // cond(index, args...): runs region `index` (clamped into range) on args; every branch takes the args'
+    // types and returns the same types.
+    case Prim::Cond: {
+      PrimInfo p = other("cond", 1, -1, {}, rules::cond);
+      p.num_regions = -1;
+      return p;
+    }
+    // while(cond_consts..., body_consts..., carry...): region 0 (cond_consts..., carry...) -> bool[];
+    // region 1 (body_consts..., carry...) -> carry. max_steps: a bound on the trip count the program asserts
+    // (-1: none), which lets reverse mode use static storage.
+    case Prim::While: {
+      PrimInfo p = other("while", 0, -1, {{"cond_nconsts", K::Int}, {"body_nconsts", K::Int}, {"max_steps", K::Int}},
+                         rules::while_loop);
+      p.num_regions = 2;
+      return p;
+    }
+    // scan(consts..., carry..., xs...): the region (consts..., carry..., x slices...) -> (carry..., y slices...)
+    // runs `length` times over the leading axis of the xs (backwards when `reverse`); results: the final
+    // carry, then the ys stacked along a new leading axis. unroll: iterations per loop trip (a code
+    // generation hint).
+    case Prim::Scan: {
+      PrimInfo p = other("scan", 0, -1,
+                         {{"num_consts", K::Int}, {"num_carry", K::Int}, {"length", K::Int}, {"reverse", K::Bool},
+                          {"unroll", K::Int}},
+                         rules::scan);
+      p.num_regions = 1;
+      return p;
+    }
   }
   throw Error(ErrorKind::Runtime, "primitive missing from the table");
 }
@@ -301,9 +329,10 @@ void check_op_schema(Prim p, size_t num_operands, const Attrs& attrs, size_t num
     if (attr_kind(attrs[i]) != info.attrs[i].kind)
       throw make_error(ErrorKind::Type, info.name, "expected attribute '", info.attrs[i].name, "' of kind ",
                        attr_kind_name(info.attrs[i].kind), ", got ", attr_kind_name(attr_kind(attrs[i])));
-  if (int(num_regions) != info.num_regions)
-    throw make_error(ErrorKind::Value, info.name, "expected ", info.num_regions, " regions, got ",
-                     num_regions);
+  if (info.num_regions < 0 ? num_regions == 0 : int(num_regions) != info.num_regions)
+    throw make_error(ErrorKind::Value, info.name, "expected ",
+                     info.num_regions < 0 ? std::string("1 or more") : std::to_string(info.num_regions),
+                     " regions, got ", num_regions);
 }
 
 std::vector<Type> infer_result_types(Prim p, std::span<const Type> operands, const Attrs& attrs,

@@ -46,7 +46,11 @@ namespace ember::ir {
   X(TopK, "top_k") X(Cumsum, "cumsum") X(Cumprod, "cumprod") X(Cummax, "cummax") X(Cummin, "cummin")       \
   X(Cumlogsumexp, "cumlogsumexp")
 
-#define EMBER_PRIMITIVES(X) EMBER_UNARY_PRIMITIVES(X) EMBER_BINARY_PRIMITIVES(X) EMBER_OTHER_PRIMITIVES(X)
+// Control flow: ops with regions (isolated bodies; what a region reads from outside is an explicit operand).
+#define EMBER_CONTROL_PRIMITIVES(X) X(Cond, "cond") X(While, "while") X(Scan, "scan")
+
+#define EMBER_PRIMITIVES(X) \
+  EMBER_UNARY_PRIMITIVES(X) EMBER_BINARY_PRIMITIVES(X) EMBER_OTHER_PRIMITIVES(X) EMBER_CONTROL_PRIMITIVES(X)
 
 enum class Prim : uint16_t {
 #define EMBER_ENUM(e, n) e,
@@ -107,7 +111,7 @@ struct PrimInfo {
   uint32_t flags = 0;
   uint32_t operand_dtypes = kAnyClass;  // dtype classes the (first data) operand may have
   ResultDType result_dtype = ResultDType::Same;
-  int num_regions = 0;
+  int num_regions = 0;  // -1: one or more
   ShapeRule rule = nullptr;
 };
 

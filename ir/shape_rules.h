@@ -34,6 +34,10 @@ std::vector<Type> scatter(const OpSignature& s);
 std::vector<Type> sort(const OpSignature& s);
 std::vector<Type> top_k(const OpSignature& s);
 std::vector<Type> cumulative(const OpSignature& s);
+// shape_rules_control.cc
+std::vector<Type> cond(const OpSignature& s);
+std::vector<Type> while_loop(const OpSignature& s);
+std::vector<Type> scan(const OpSignature& s);
 
 // Helpers shared by rules (and by later rule files).
 std::string types_to_string(std::span<const Type> types);

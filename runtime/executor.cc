@@ -19,6 +19,7 @@ const ir::PrimTable<Kernel>& kernel_table() {
     kernels::register_sort(t);
     kernels::register_cumulative(t);
     kernels::register_special(t);
+    kernels::register_control(t);
     return t;
   }();
   return table;

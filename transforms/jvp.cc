@@ -66,6 +66,7 @@ ir::Function jvp(const ir::Function& f, const std::vector<bool>& with_tangent) {
       if (op.loc) err.with_location(op.loc->to_string());
       throw;
     }
+    for (size_t i = 0; i < args.new_y.size(); ++i) primal[op.results[i].id] = args.new_y[i];
     for (size_t i = 0; i < out.size() && i < y.size(); ++i)
       if (ir::is_inexact(result_types[i].dtype)) tangent[op.results[i].id] = out[i];
   }

@@ -29,6 +29,9 @@ struct JvpArgs {
   std::span<const Value> x;  // operands
   std::span<const Value> y;  // results
   std::span<const Value> t;  // operand tangents
+  // Set by rules that recompute the primal results together with the tangents (control flow: one loop
+  // computes both); the pass then uses these, and the first op becomes dead.
+  std::vector<Value> new_y = {};
 };
 using JvpRule = std::vector<Value> (*)(JvpArgs&);
 

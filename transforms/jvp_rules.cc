@@ -3,6 +3,7 @@
 #include <numbers>
 
 #include "ir/error.h"
+#include "transforms/control_rules.h"
 #include "transforms/jvp.h"
 
 namespace ember::transforms {
@@ -476,6 +477,7 @@ const ir::PrimTable<JvpRule>& jvp_rules() {
     for (Prim p : {Prim::StopGradient, Prim::Sign, Prim::Floor, Prim::Ceil, Prim::Round, Prim::Nextafter, Prim::BitcastConvertType,
                    Prim::Iota, Prim::Constant})
       t.set(p, zero);
+    register_control_jvp(t);
     t.set(Prim::Neg, linear_in_first);
     t.set(Prim::Abs, abs_rule);
     t.set(Prim::Exp, scaled<d_exp>);

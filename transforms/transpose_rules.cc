@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "ir/error.h"
+#include "transforms/control_rules.h"
 #include "transforms/jvp.h"
 #include "transforms/vjp.h"
 
@@ -288,6 +289,7 @@ const ir::PrimTable<TransposeRule>& transpose_rules() {
     ir::PrimTable<TransposeRule> t("transposition (reverse mode)");
     for (int i = 0; i < ir::kNumPrims; ++i)
       t.set_unsupported(Prim(i), "it is not linear in any operand (its JVP rule never applies it to tangents)");
+    register_control_transpose(t);
     t.set(Prim::Neg, neg_rule);
     t.set(Prim::Add, add_rule);
     t.set(Prim::Sub, sub_rule);

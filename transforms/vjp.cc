@@ -1,6 +1,7 @@
 #include "transforms/vjp.h"
 
 #include "ir/error.h"
+#include "transforms/control_rules.h"
 #include "transforms/jvp.h"
 #include "transforms/simplify.h"
 
@@ -44,9 +45,12 @@ std::vector<bool> constant_only(const ir::Body& body) {
 }  // namespace
 
 Linearized linearize(const ir::Function& f, const std::vector<bool>& wrt) {
-  ir::Function g = jvp(f, wrt);
-  const ir::Body& body = g.body;
   size_t n = f.body.params.size(), m = f.body.results.size();
+  return partial_eval(split_control_flow(jvp(f, wrt), n), n, m);
+}
+
+Linearized partial_eval(const ir::Function& g, size_t n, size_t m) {
+  const ir::Body& body = g.body;
   std::vector<bool> unknown(body.types.size(), false);
   for (size_t i = n; i < body.params.size(); ++i) unknown[body.params[i].id] = true;
   for (const ir::Op& op : body.ops) {
@@ -75,7 +79,7 @@ Linearized linearize(const ir::Function& f, const std::vector<bool>& wrt) {
   out.num_residuals = residuals.size();
   // The primal part: every known op.
   {
-    out.primal.name = f.name;
+    out.primal.name = g.name;
     ir::Builder b(out.primal.body);
     std::vector<Value> map(body.types.size());
     for (size_t i = 0; i < n; ++i) map[body.params[i].id] = b.param(body.type(body.params[i]));
@@ -98,7 +102,7 @@ Linearized linearize(const ir::Function& f, const std::vector<bool>& wrt) {
   }
   // The linear part: unknown ops, with constant-only ops recomputed.
   {
-    out.linear.name = f.name + "_linear";
+    out.linear.name = g.name + "_linear";
     ir::Builder b(out.linear.body);
     std::vector<Value> map(body.types.size());
     for (Value r : residuals) map[r.id] = b.param(body.type(r));

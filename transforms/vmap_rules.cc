@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ir/error.h"
+#include "transforms/control_rules.h"
 #include "transforms/vmap.h"
 
 namespace ember::transforms {
@@ -241,6 +242,7 @@ const ir::PrimTable<BatchRule>& batch_rules() {
       Prim p = Prim(i);
       if (ir::has_flag(p, ir::kElementwise)) t.set(p, elementwise);
     }
+    register_control_batching(t);
     t.set(Prim::BitcastConvertType, elementwise);
     t.set(Prim::BroadcastInDim, broadcast_in_dim);
     t.set(Prim::Reshape, reshape);

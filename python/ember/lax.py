@@ -664,3 +664,6 @@ def polygamma(m, x):
     '1.644934'
     """
     return _bind1("polygamma", m, x)
+
+
+from ._control import cond, fori_loop, map, scan, switch, while_loop  # noqa: E402,F401

@@ -33,7 +33,13 @@ ir::Attr to_attr(ir::Prim p, const ir::AttrSpec& spec, py::handle value) {
 }  // namespace
 
 void init_lax(py::module_& m) {
+  // bind(name, operands, **attrs); control-flow primitives also take regions=[IR, ...].
   m.def("bind", [](const std::string& name, py::handle operands, py::kwargs attrs) {
+    std::vector<ir::Body> regions;
+    if (attrs.contains("regions")) {
+      for (py::handle f : attrs["regions"]) regions.push_back(f.cast<const ir::Function&>().body);
+      PyDict_DelItemString(attrs.ptr(), "regions");
+    }
     auto p = ir::prim_from_name(name);
     if (!p) throw make_error(ErrorKind::Value, name, "expected the name of a primitive, got '", name, "'");
     const ir::PrimInfo& info = ir::prim_info(*p);
@@ -47,6 +53,7 @@ void init_lax(py::module_& m) {
     for (auto item : attrs)
       if (ir::attr_index(*p, std::string(py::str(item.first))) < 0)
         throw make_error(ErrorKind::Type, name, "expected no attribute '", std::string(py::str(item.first)), "'");
+    if (!regions.empty()) return wrap_all(frontend::bind(*p, to_tensors(operands), std::move(values), std::move(regions)));
     return wrap_all(frontend::lax::bind_user(*p, to_tensors(operands), std::move(values)));
   });
   m.def("primitive_names", [] {

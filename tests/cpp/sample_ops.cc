@@ -5,6 +5,7 @@
 
 #include "ir/error.h"
 #include "ir/numeric.h"
+#include "transforms/emit.h"
 
 namespace ember::testing {
 
@@ -21,6 +22,7 @@ using ir::Type;
 struct OpSpec {
   std::vector<Type> operands;
   Attrs attrs;
+  std::vector<ir::Body> regions = {};
 };
 
 Type ty(DType d, Shape shape, bool weak = false) { return Type{d, std::move(shape), weak}; }
@@ -57,6 +59,53 @@ OpSpec bitcast_spec(DType d) {
       return {{ty(d, {2, 3})}, {dtype_attr(d == DType::F32 ? DType::I32 : DType::F32)}};
     default:
       return {{ty(d, {2, 3})}, {dtype_attr(DType::U16)}};  // four u16 per 8-byte element
+  }
+}
+
+// A region: `fill` emits its results from its parameters (of `params` types).
+template <typename Fill>
+ir::Body region(std::vector<Type> params, Fill fill) {
+  ir::Body body;
+  ir::Builder b(body);
+  transforms::Emitter e(b);
+  std::vector<ir::Value> values;
+  for (const Type& t : params) values.push_back(b.param(t));
+  std::vector<ir::Value> results = fill(e, values);
+  b.set_results(results);
+  return body;
+}
+
+// Control flow on any dtype: the data is only moved around (rev), the counter is int32.
+OpSpec control_spec(Prim p, DType d) {
+  Type x = ty(d, {2, 3}), i32 = ty(DType::I32, {});
+  auto rev = [](transforms::Emitter& e, ir::Value v) { return e.op(Prim::Rev, {v}, {ints({1})}); };
+  switch (p) {
+    case Prim::Cond: {
+      OpSpec s{{i32, x}, {}};
+      s.regions.push_back(region({x}, [](auto&, auto& v) { return std::vector<ir::Value>{v[0]}; }));
+      s.regions.push_back(region({x}, [&](auto& e, auto& v) { return std::vector<ir::Value>{rev(e, v[0])}; }));
+      return s;
+    }
+    case Prim::While: {
+      // Counts i up to 3, clamped so that any start ends within four steps.
+      OpSpec s{{x, i32}, {int_attr(0), int_attr(0), int_attr(-1)}};
+      s.regions.push_back(region({x, i32}, [](auto& e, auto& v) {
+        return std::vector<ir::Value>{e.op(Prim::Lt, {v[1], e.full(DType::I32, {}, 3.0)})};
+      }));
+      s.regions.push_back(region({x, i32}, [&](auto& e, auto& v) {
+        ir::Value next = e.op(Prim::Add, {v[1], e.full(DType::I32, {}, 1.0)});
+        next = e.op(Prim::Clamp, {e.full(DType::I32, {}, 0.0), next, e.full(DType::I32, {}, 3.0)});
+        return std::vector<ir::Value>{rev(e, v[0]), next};
+      }));
+      return s;
+    }
+    case Prim::Scan: {
+      OpSpec s{{x, ty(d, {4, 2, 3})}, {int_attr(0), int_attr(1), int_attr(4), bool_attr(false), int_attr(1)}};
+      s.regions.push_back(region({x, x}, [&](auto& e, auto& v) { return std::vector<ir::Value>{v[1], rev(e, v[0])}; }));
+      return s;
+    }
+    default:
+      throw std::logic_error("sample_ops: not a control-flow primitive");
   }
 }
 
@@ -128,6 +177,10 @@ OpSpec spec_for(Prim p, DType d) {
     case Prim::Cummin:
     case Prim::Cumlogsumexp:
       return {{ty(d, s23)}, {int_attr(1), bool_attr(false)}};
+    case Prim::Cond:
+    case Prim::While:
+    case Prim::Scan:
+      return control_spec(p, d);
     default:
       break;
   }
@@ -146,7 +199,7 @@ std::string sample_name(Prim p, DType d, std::string_view variant = {}) {
 // nullopt when the primitive's rule rejects the operands and attributes.
 std::optional<ir::Function> build(Prim p, const OpSpec& spec, std::string name) {
   try {
-    ir::infer_result_types(p, spec.operands, spec.attrs);
+    ir::infer_result_types(p, spec.operands, spec.attrs, spec.regions);
   } catch (const Error&) {
     return std::nullopt;
   }
@@ -155,7 +208,7 @@ std::optional<ir::Function> build(Prim p, const OpSpec& spec, std::string name) 
   ir::Builder b(f.body);
   std::vector<ir::Value> params;
   for (const Type& t : spec.operands) params.push_back(b.param(t));
-  ir::Values results = b.add(p, params, spec.attrs);
+  ir::Values results = b.add(p, params, spec.attrs, spec.regions);
   b.set_results(results);
   return f;
 }

@@ -69,10 +69,15 @@ TEST_CASE("transforms: jvp, vjp and vmap of every primitive sample verify") {
         Function g = jvp(*f, wrt);
         CHECK_NOTHROW(verify(g));
         ++jvps;
-        Function h = vjp(*f, wrt);
-        CHECK_NOTHROW(verify(h));
-        CHECK_NOTHROW(verify(simplify(h)));
-        ++vjps;
+        // Reverse mode through loops is not there yet: a NotImplemented error, never malformed IR.
+        if (p == Prim::While || p == Prim::Scan) {
+          CHECK_THROWS_AS(vjp(*f, wrt), Error);
+        } else {
+          Function h = vjp(*f, wrt);
+          CHECK_NOTHROW(verify(h));
+          CHECK_NOTHROW(verify(simplify(h)));
+          ++vjps;
+        }
       }
       if (!f->body.params.empty() && batch_rules().has_rule(p)) {
         std::vector<std::optional<int64_t>> in_axes(f->body.params.size(), 0);

@@ -12,7 +12,7 @@ F32 = np.float32
 def test_every_primitive_has_a_lax_function():
     names = {
         "not": "bitwise_not", "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
-        "iota": "broadcasted_iota", "constant": None,
+        "iota": "broadcasted_iota", "constant": None, "while": "while_loop",
     }
     for prim in _core.primitive_names():
         fn = names.get(prim, prim)

@@ -1,0 +1,122 @@
+// Shape rules of the control-flow primitives: they check the regions' signatures against the operands.
+// Types match when dtype and shape match; weak-type flags may differ (a branch returning a Python scalar),
+// and a result is weak only when every branch's is.
+#include <string>
+
+#include "ir/function.h"
+#include "ir/shape_rules.h"
+
+namespace ember::ir::rules {
+
+namespace {
+
+bool same_shape_dtype(const Type& a, const Type& b) { return a.dtype == b.dtype && a.shape == b.shape; }
+
+std::vector<Type> param_types(const Body& b) {
+  std::vector<Type> out;
+  for (Value v : b.params) out.push_back(b.type(v));
+  return out;
+}
+
+std::vector<Type> result_types(const Body& b) {
+  std::vector<Type> out;
+  for (Value v : b.results) out.push_back(b.type(v));
+  return out;
+}
+
+// Throws unless `got` matches `want` entry by entry; `what` names the list in the message.
+void check_types(std::span<const Type> want, std::span<const Type> got, const std::string& what) {
+  bool ok = want.size() == got.size();
+  for (size_t i = 0; ok && i < want.size(); ++i) ok = same_shape_dtype(want[i], got[i]);
+  if (!ok)
+    fail(ErrorKind::Type, "expected " + what + " of types " + types_to_string(want) + ", got " +
+                              types_to_string(got));
+}
+
+int64_t count_attr(const OpSignature& s, size_t index, std::string_view name, size_t limit) {
+  int64_t n = attr_int(s.attrs, index);
+  if (n < 0 || size_t(n) > limit)
+    fail(ErrorKind::Value, "expected " + std::string(name) + " in [0, " + std::to_string(limit) + "], got " +
+                               std::to_string(n));
+  return n;
+}
+
+}  // namespace
+
+std::vector<Type> cond(const OpSignature& s) {
+  const Type& index = s.operands[0];
+  if (index.dtype != DType::I32 || index.rank() != 0)
+    fail(ErrorKind::Type, "expected an int32 scalar branch index, got " + str(index));
+  std::span<const Type> args = s.operands.subspan(1);
+  std::vector<Type> results = result_types(s.regions[0]);
+  for (size_t r = 0; r < s.regions.size(); ++r) {
+    std::string which = "branch " + std::to_string(r);
+    check_types(args, param_types(s.regions[r]), which + " parameters");
+    std::vector<Type> branch_results = result_types(s.regions[r]);
+    check_types(results, branch_results, which + " results (as branch 0's)");
+    for (size_t i = 0; i < results.size(); ++i) results[i].weak = results[i].weak && branch_results[i].weak;
+  }
+  return results;
+}
+
+std::vector<Type> while_loop(const OpSignature& s) {
+  size_t n = s.operands.size();
+  int64_t cond_consts = count_attr(s, 0, "cond_nconsts", n);
+  int64_t body_consts = count_attr(s, 1, "body_nconsts", n - size_t(cond_consts));
+  if (attr_int(s.attrs, 2) < -1)
+    fail(ErrorKind::Value, "expected max_steps >= 0 (or -1: unbounded), got " + std::to_string(attr_int(s.attrs, 2)));
+  std::span<const Type> carry = s.operands.subspan(size_t(cond_consts + body_consts));
+  std::vector<Type> cond_params(s.operands.begin(), s.operands.begin() + cond_consts);
+  cond_params.insert(cond_params.end(), carry.begin(), carry.end());
+  check_types(cond_params, param_types(s.regions[0]), "cond region parameters");
+  std::vector<Type> cond_results = result_types(s.regions[0]);
+  Type predicate{DType::Bool, {}};
+  check_types({&predicate, 1}, cond_results, "a cond region result");
+  std::vector<Type> body_params(s.operands.begin() + cond_consts, s.operands.begin() + cond_consts + body_consts);
+  body_params.insert(body_params.end(), carry.begin(), carry.end());
+  check_types(body_params, param_types(s.regions[1]), "body region parameters");
+  std::vector<Type> results(carry.begin(), carry.end());
+  std::vector<Type> body_results = result_types(s.regions[1]);
+  check_types(results, body_results, "body region results (the carry)");
+  // The carry's weak flags stay as the initial values' only where the body keeps them weak.
+  for (size_t i = 0; i < results.size(); ++i) results[i].weak = results[i].weak && body_results[i].weak;
+  return results;
+}
+
+std::vector<Type> scan(const OpSignature& s) {
+  size_t n = s.operands.size();
+  int64_t num_consts = count_attr(s, 0, "num_consts", n);
+  int64_t num_carry = count_attr(s, 1, "num_carry", n - size_t(num_consts));
+  int64_t length = attr_int(s.attrs, 2);
+  if (length < 0) fail(ErrorKind::Value, "expected length >= 0, got " + std::to_string(length));
+  if (attr_int(s.attrs, 4) < 1)
+    fail(ErrorKind::Value, "expected unroll >= 1, got " + std::to_string(attr_int(s.attrs, 4)));
+  std::vector<Type> params(s.operands.begin(), s.operands.begin() + num_consts + num_carry);
+  for (size_t i = size_t(num_consts + num_carry); i < n; ++i) {
+    const Type& x = s.operands[i];
+    if (x.rank() == 0 || x.shape[0] != length)
+      fail(ErrorKind::Value, "expected scanned operands with a leading axis of length " + std::to_string(length) +
+                                 ", got " + str(x));
+    params.push_back(Type{x.dtype, Shape(x.shape.begin() + 1, x.shape.end()), x.weak});
+  }
+  const Body& body = s.regions[0];
+  check_types(params, param_types(body), "body region parameters");
+  std::vector<Type> body_results = result_types(body);
+  if (body_results.size() < size_t(num_carry))
+    fail(ErrorKind::Type, "expected the body to return the " + std::to_string(num_carry) + " carry values first, got " +
+                              types_to_string(body_results));
+  std::span<const Type> carry = s.operands.subspan(size_t(num_consts), size_t(num_carry));
+  check_types(carry, std::span<const Type>(body_results).first(size_t(num_carry)), "body carry results");
+  std::vector<Type> results(carry.begin(), carry.end());
+  for (size_t i = 0; i < results.size(); ++i) results[i].weak = results[i].weak && body_results[i].weak;
+  for (size_t i = size_t(num_carry); i < body_results.size(); ++i) {
+    Type y = body_results[i];
+    Shape stacked{length};
+    for (int64_t d : y.shape) stacked.push_back(d);
+    y.shape = stacked;
+    results.push_back(y);
+  }
+  return results;
+}
+
+}  // namespace ember::ir::rules

@@ -1,0 +1,80 @@
+// Control flow in the reference executor: cond, while and scan run their regions with execute_body.
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/kernels/kernels.h"
+
+namespace ember::runtime::kernels {
+
+namespace {
+
+using ir::Prim;
+
+// Row `i` of an array along its leading axis, sharing the array's memory (buffers are immutable).
+Array row_view(const Array& a, int64_t i) {
+  ir::Type t{a.type.dtype, ir::Shape(a.type.shape.begin() + 1, a.type.shape.end()), a.type.weak};
+  size_t row = t.nbytes();
+  auto* base = static_cast<const char*>(a.data());
+  return Array{t, Buffer::wrap_host(a.buffer.owner(), base + size_t(i) * row, row)};
+}
+
+void cond_kernel(const KernelArgs& a) {
+  int64_t n = int64_t(a.regions.size());
+  // Out-of-range indices are clamped, as lax.switch does.
+  int64_t index = std::clamp<int64_t>(*a.inputs[0].data_as<const int32_t>(), 0, n - 1);
+  std::vector<Array> results = execute_body(a.regions[size_t(index)], a.inputs.subspan(1));
+  for (size_t i = 0; i < results.size(); ++i) a.outputs[i].buffer = results[i].buffer;
+}
+
+void while_kernel(const KernelArgs& a) {
+  size_t cond_consts = size_t(ir::attr_int(a.attrs, 0)), body_consts = size_t(ir::attr_int(a.attrs, 1));
+  int64_t max_steps = ir::attr_int(a.attrs, 2);
+  std::vector<Array> cond_args(a.inputs.begin(), a.inputs.begin() + cond_consts);
+  std::vector<Array> body_args(a.inputs.begin() + cond_consts, a.inputs.begin() + cond_consts + body_consts);
+  std::vector<Array> carry(a.inputs.begin() + cond_consts + body_consts, a.inputs.end());
+  for (int64_t step = 0;; ++step) {
+    cond_args.resize(cond_consts);
+    cond_args.insert(cond_args.end(), carry.begin(), carry.end());
+    if (!*execute_body(a.regions[0], cond_args)[0].data_as<const bool>()) break;
+    if (max_steps >= 0 && step == max_steps)
+      throw Error(ErrorKind::Runtime,
+                  "expected at most max_steps=" + std::to_string(max_steps) + " iterations, got more", "while");
+    body_args.resize(body_consts);
+    body_args.insert(body_args.end(), carry.begin(), carry.end());
+    carry = execute_body(a.regions[1], body_args);
+  }
+  for (size_t i = 0; i < carry.size(); ++i) a.outputs[i].buffer = carry[i].buffer;
+}
+
+void scan_kernel(const KernelArgs& a) {
+  size_t num_consts = size_t(ir::attr_int(a.attrs, 0)), num_carry = size_t(ir::attr_int(a.attrs, 1));
+  int64_t length = ir::attr_int(a.attrs, 2);
+  bool reverse = ir::attr_bool(a.attrs, 3);
+  std::span<const Array> xs = a.inputs.subspan(num_consts + num_carry);
+  std::vector<Array> carry(a.inputs.begin() + num_consts, a.inputs.begin() + num_consts + num_carry);
+  std::vector<Array> args;
+  for (int64_t step = 0; step < length; ++step) {
+    int64_t i = reverse ? length - 1 - step : step;
+    args.assign(a.inputs.begin(), a.inputs.begin() + num_consts);
+    args.insert(args.end(), carry.begin(), carry.end());
+    for (const Array& x : xs) args.push_back(row_view(x, i));
+    std::vector<Array> out = execute_body(a.regions[0], args);
+    carry.assign(out.begin(), out.begin() + num_carry);
+    for (size_t y = num_carry; y < out.size(); ++y) {
+      const Array& dst = a.outputs[y];
+      size_t row = out[y].nbytes();
+      std::memcpy(static_cast<char*>(dst.data()) + size_t(i) * row, out[y].data(), row);
+    }
+  }
+  for (size_t i = 0; i < num_carry; ++i) a.outputs[i].buffer = carry[i].buffer;
+}
+
+}  // namespace
+
+void register_control(KernelTable& t) {
+  t.set(Prim::Cond, cond_kernel);
+  t.set(Prim::While, while_kernel);
+  t.set(Prim::Scan, scan_kernel);
+}
+
+}  // namespace ember::runtime::kernels

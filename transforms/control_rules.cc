@@ -1,0 +1,332 @@
+// JVP and batching rules of the control-flow primitives (cond, while, scan). Each transforms the regions
+// with the same pass (jvp or vmap of the region as a function) and rearranges their parameters and
+// results into the layout the primitive expects.
+//
+// Simplifications, both correct and both what JAX does in its simplest form:
+// - jvp of while/scan gives every inexact carry a tangent as soon as any input has one (no fixpoint to find
+//   the carries whose tangents stay zero);
+// - vmap of while/scan batches every carry as soon as any operand is batched.
+#include "transforms/control_rules.h"
+
+#include "transforms/jvp.h"
+#include "transforms/vjp.h"
+#include "transforms/vmap.h"
+
+namespace ember::transforms {
+
+namespace {
+
+using Values = std::vector<Value>;
+
+// A body as a function, for the passes that take one.
+ir::Function as_function(const ir::Body& b) {
+  ir::Function f;
+  f.name = "region";
+  f.body = b;
+  return f;
+}
+
+// Reorders a body's parameters: new parameter k is old parameter order[k].
+void permute_params(ir::Body& b, const std::vector<size_t>& order) {
+  std::vector<Value> params;
+  for (size_t i : order) params.push_back(b.params[i]);
+  b.params = params;
+}
+
+// Keeps the results listed in `keep`, in that order.
+void select_results(ir::Body& b, const std::vector<size_t>& keep) {
+  std::vector<Value> results;
+  for (size_t i : keep) results.push_back(b.results[i]);
+  b.results = results;
+}
+
+// Appends parameters the body does not read.
+void add_unused_params(ir::Body& b, std::span<const Type> types) {
+  for (const Type& t : types) b.params.push_back(b.add_value(t));
+}
+
+std::vector<size_t> range(size_t begin, size_t end) {
+  std::vector<size_t> out;
+  for (size_t i = begin; i < end; ++i) out.push_back(i);
+  return out;
+}
+
+bool inexact(Emitter& e, Value v) { return ir::is_inexact(e.dtype(v)); }
+
+// The tangent of `x` to carry into a loop: `t`, or zeros when it is a symbolic zero.
+Value instantiate(Emitter& e, Value x, Value t) {
+  if (t.valid()) return t;
+  return e.full(e.type(x).strong(), 0.0);
+}
+
+// ---- jvp ----
+
+std::vector<Value> cond_jvp(JvpArgs& a) {
+  size_t n = a.x.size() - 1;
+  std::vector<bool> mask(n);
+  Values operands(a.x.begin(), a.x.end());
+  for (size_t i = 0; i < n; ++i) {
+    mask[i] = a.t[i + 1].valid() && inexact(a.e, a.x[i + 1]);
+    if (mask[i]) operands.push_back(a.t[i + 1]);
+  }
+  std::vector<ir::Body> regions;
+  for (const ir::Body& r : a.op.regions) regions.push_back(jvp(as_function(r), mask).body);
+  ir::Values out = a.e.builder().add(Prim::Cond, operands, {}, std::move(regions));
+  size_t m = a.y.size();
+  a.new_y.assign(out.begin(), out.begin() + ptrdiff_t(m));
+  Values tangents;
+  for (size_t i = 0; i < m; ++i) tangents.push_back(inexact(a.e, a.y[i]) ? out[m + i] : Value{});
+  return tangents;
+}
+
+std::vector<Value> while_jvp(JvpArgs& a) {
+  size_t nc = size_t(ir::attr_int(a.op.attrs, 0)), nb = size_t(ir::attr_int(a.op.attrs, 1));
+  size_t n = a.x.size() - nc - nb;
+  // Tangents: of the body's constants that have one, and of every inexact carry.
+  std::vector<size_t> tconsts, tcarry;
+  for (size_t i = 0; i < nb; ++i)
+    if (a.t[nc + i].valid() && inexact(a.e, a.x[nc + i])) tconsts.push_back(i);
+  for (size_t i = 0; i < n; ++i)
+    if (inexact(a.e, a.x[nc + nb + i])) tcarry.push_back(i);
+  // The body's jvp: (consts, carry, tconsts, tcarry) -> (carry, tangents of every carry).
+  std::vector<bool> mask(nb + n, false);
+  for (size_t i : tconsts) mask[i] = true;
+  for (size_t i : tcarry) mask[nb + i] = true;
+  ir::Body body = jvp(as_function(a.op.regions[1]), mask).body;
+  // Parameters as the while expects: (consts, tconsts | carry, tcarry).
+  std::vector<size_t> order = range(0, nb);
+  for (size_t k = 0; k < tconsts.size(); ++k) order.push_back(nb + n + k);
+  for (size_t i = 0; i < n; ++i) order.push_back(nb + i);
+  for (size_t k = 0; k < tcarry.size(); ++k) order.push_back(nb + n + tconsts.size() + k);
+  permute_params(body, order);
+  std::vector<size_t> keep = range(0, n);
+  for (size_t i : tcarry) keep.push_back(n + i);
+  select_results(body, keep);
+  // The cond region ignores the tangents.
+  ir::Body cond = a.op.regions[0];
+  std::vector<Type> tangent_types;
+  for (size_t i : tcarry) tangent_types.push_back(a.e.type(a.x[nc + nb + i]).strong());
+  add_unused_params(cond, tangent_types);
+
+  Values operands(a.x.begin(), a.x.begin() + ptrdiff_t(nc + nb));
+  for (size_t i : tconsts) operands.push_back(a.t[nc + i]);
+  operands.insert(operands.end(), a.x.begin() + ptrdiff_t(nc + nb), a.x.end());
+  for (size_t i : tcarry) operands.push_back(instantiate(a.e, a.x[nc + nb + i], a.t[nc + nb + i]));
+  std::vector<ir::Body> regions;
+  regions.push_back(std::move(cond));
+  regions.push_back(std::move(body));
+  ir::Values out = a.e.builder().add(Prim::While, operands,
+                                     {int64_t(nc), int64_t(nb + tconsts.size()), ir::attr_int(a.op.attrs, 2)},
+                                     std::move(regions));
+  a.new_y.assign(out.begin(), out.begin() + ptrdiff_t(n));
+  Values tangents(n);
+  for (size_t k = 0; k < tcarry.size(); ++k) tangents[tcarry[k]] = out[n + k];
+  return tangents;
+}
+
+std::vector<Value> scan_jvp(JvpArgs& a) {
+  size_t nk = size_t(ir::attr_int(a.op.attrs, 0)), nc = size_t(ir::attr_int(a.op.attrs, 1));
+  size_t nx = a.x.size() - nk - nc;
+  size_t ny = a.y.size() - nc;
+  std::vector<size_t> tk, tc, tx, ty;
+  for (size_t i = 0; i < nk; ++i)
+    if (a.t[i].valid() && inexact(a.e, a.x[i])) tk.push_back(i);
+  for (size_t i = 0; i < nc; ++i)
+    if (inexact(a.e, a.x[nk + i])) tc.push_back(i);
+  for (size_t i = 0; i < nx; ++i)
+    if (a.t[nk + nc + i].valid() && inexact(a.e, a.x[nk + nc + i])) tx.push_back(i);
+  for (size_t i = 0; i < ny; ++i)
+    if (inexact(a.e, a.y[nc + i])) ty.push_back(i);
+  std::vector<bool> mask(nk + nc + nx, false);
+  for (size_t i : tk) mask[i] = true;
+  for (size_t i : tc) mask[nk + i] = true;
+  for (size_t i : tx) mask[nk + nc + i] = true;
+  // jvp: (consts, carry, xs, tk, tc, tx) -> (carry, ys, tangents of carry, tangents of ys).
+  ir::Body body = jvp(as_function(a.op.regions[0]), mask).body;
+  size_t base = nk + nc + nx;
+  std::vector<size_t> order = range(0, nk);
+  for (size_t k = 0; k < tk.size(); ++k) order.push_back(base + k);
+  for (size_t i = 0; i < nc; ++i) order.push_back(nk + i);
+  for (size_t k = 0; k < tc.size(); ++k) order.push_back(base + tk.size() + k);
+  for (size_t i = 0; i < nx; ++i) order.push_back(nk + nc + i);
+  for (size_t k = 0; k < tx.size(); ++k) order.push_back(base + tk.size() + tc.size() + k);
+  permute_params(body, order);
+  // Results: (carry, tc | ys, ty).
+  std::vector<size_t> keep = range(0, nc);
+  for (size_t i : tc) keep.push_back(nc + ny + i);
+  for (size_t i = 0; i < ny; ++i) keep.push_back(nc + i);
+  for (size_t i : ty) keep.push_back(nc + ny + nc + i);
+  select_results(body, keep);
+
+  Values operands(a.x.begin(), a.x.begin() + ptrdiff_t(nk));
+  for (size_t i : tk) operands.push_back(a.t[i]);
+  operands.insert(operands.end(), a.x.begin() + ptrdiff_t(nk), a.x.begin() + ptrdiff_t(nk + nc));
+  for (size_t i : tc) operands.push_back(instantiate(a.e, a.x[nk + i], a.t[nk + i]));
+  operands.insert(operands.end(), a.x.begin() + ptrdiff_t(nk + nc), a.x.end());
+  for (size_t i : tx) operands.push_back(a.t[nk + nc + i]);
+  ir::Attrs attrs = a.op.attrs;
+  attrs[0] = int64_t(nk + tk.size());
+  attrs[1] = int64_t(nc + tc.size());
+  std::vector<ir::Body> regions;
+  regions.push_back(std::move(body));
+  ir::Values out = a.e.builder().add(Prim::Scan, operands, std::move(attrs), std::move(regions));
+  size_t ncc = nc + tc.size();
+  a.new_y.assign(out.begin(), out.begin() + ptrdiff_t(nc));
+  for (size_t i = 0; i < ny; ++i) a.new_y.push_back(out[ncc + i]);
+  Values tangents(nc + ny);
+  for (size_t k = 0; k < tc.size(); ++k) tangents[tc[k]] = out[nc + k];
+  for (size_t k = 0; k < ty.size(); ++k) tangents[nc + ty[k]] = out[ncc + ny + k];
+  return tangents;
+}
+
+// ---- vmap ----
+
+std::vector<std::optional<int64_t>> axes_of(std::span<const int64_t> bdims) {
+  std::vector<std::optional<int64_t>> out;
+  for (int64_t d : bdims) out.push_back(d == kNotBatched ? std::nullopt : std::optional<int64_t>(d));
+  return out;
+}
+
+// A region batched with the given parameter axes; every result batched along axis 0.
+ir::Body batch_region(const ir::Body& r, std::span<const int64_t> bdims, int64_t size) {
+  std::vector<std::optional<int64_t>> out(r.results.size(), int64_t(0));
+  return vmap(as_function(r), axes_of(bdims), size, out).body;
+}
+
+Batched cond_batch(BatchArgs& a) {
+  size_t m = a.op.regions[0].results.size();
+  std::span<const int64_t> arg_bdims = a.bdim.subspan(1);
+  if (a.bdim[0] == kNotBatched) {
+    std::vector<ir::Body> regions;
+    for (const ir::Body& r : a.op.regions) regions.push_back(batch_region(r, arg_bdims, a.size));
+    ir::Values out = a.e.builder().add(Prim::Cond, a.x, {}, std::move(regions));
+    return {Values(out.begin(), out.end()), std::vector<int64_t>(m, 0)};
+  }
+  // A batched index: every branch runs on the whole batch, then each lane takes its branch's results.
+  Value index = a.x[0];  // int32[size] after moving the batch axis to the front (rank 0 per lane)
+  index = batch_at_front(a.e, index, a.bdim[0], a.size);
+  Values args(a.x.begin() + 1, a.x.end());
+  std::vector<Values> branch_out;
+  for (const ir::Body& r : a.op.regions)
+    branch_out.push_back(inline_body(a.e.builder(), batch_region(r, arg_bdims, a.size), args));
+  int64_t n = int64_t(a.op.regions.size());
+  Values out = branch_out[0];
+  for (int64_t k = 1; k < n; ++k) {
+    Value is_k = a.e.op(Prim::Ge, {index, a.e.full(DType::I32, {a.size}, double(k))});
+    for (size_t j = 0; j < m; ++j) {
+      Value pred = a.e.broadcast_to(is_k, a.e.shape(out[j]), {0});
+      out[j] = a.e.select(pred, branch_out[size_t(k)][j], out[j]);
+    }
+  }
+  return {out, std::vector<int64_t>(m, 0)};
+}
+
+// Batch axes for a loop's parameters: constants as they come, every carry at axis 0 (broadcast if needed).
+Values batched_carry(BatchArgs& a, size_t begin, size_t end) {
+  Values out;
+  for (size_t i = begin; i < end; ++i) out.push_back(batch_at_front(a.e, a.x[i], a.bdim[i], a.size));
+  return out;
+}
+
+Batched while_batch(BatchArgs& a) {
+  size_t nc = size_t(ir::attr_int(a.op.attrs, 0)), nb = size_t(ir::attr_int(a.op.attrs, 1));
+  size_t n = a.x.size() - nc - nb;
+  Values carry = batched_carry(a, nc + nb, a.x.size());
+  std::vector<int64_t> cond_bdims(a.bdim.begin(), a.bdim.begin() + ptrdiff_t(nc));
+  std::vector<int64_t> body_bdims(a.bdim.begin() + ptrdiff_t(nc), a.bdim.begin() + ptrdiff_t(nc + nb));
+  cond_bdims.insert(cond_bdims.end(), n, 0);
+  body_bdims.insert(body_bdims.end(), n, 0);
+  // Per-lane predicate: bool[size].
+  ir::Body cond = batch_region(a.op.regions[0], cond_bdims, a.size);
+  ir::Body step = batch_region(a.op.regions[1], body_bdims, a.size);
+  // The loop runs while any lane's predicate holds; the body advances only those lanes (the others keep
+  // their values), so each lane ends with its own trip count. Body parameters: (cond consts, body consts,
+  // carry).
+  ir::Body any_cond;
+  {
+    ir::Builder b(any_cond);
+    Emitter e(b);
+    Values params;
+    for (Value p : cond.params) params.push_back(b.param(cond.type(p)));
+    Value pred = inline_body(b, cond, params)[0];
+    Value any = e.op(Prim::ReduceOr, {pred}, {Ints{0}});
+    b.set_results({&any, 1});
+  }
+  ir::Body masked_step;
+  {
+    ir::Builder b(masked_step);
+    Emitter e(b);
+    Values cond_consts, body_consts, state;
+    for (size_t i = 0; i < nc; ++i) cond_consts.push_back(b.param(cond.type(cond.params[i])));
+    for (size_t i = 0; i < nb; ++i) body_consts.push_back(b.param(step.type(step.params[i])));
+    for (size_t i = 0; i < n; ++i) state.push_back(b.param(step.type(step.params[nb + i])));
+    Values cond_args = cond_consts;
+    cond_args.insert(cond_args.end(), state.begin(), state.end());
+    Value active = inline_body(b, cond, cond_args)[0];
+    Values step_args = body_consts;
+    step_args.insert(step_args.end(), state.begin(), state.end());
+    Values next = inline_body(b, step, step_args);
+    Values results;
+    for (size_t i = 0; i < n; ++i) {
+      Value pred = e.broadcast_to(active, e.shape(state[i]), {0});
+      results.push_back(e.select(pred, next[i], state[i]));
+    }
+    b.set_results(results);
+  }
+  Values operands(a.x.begin(), a.x.begin() + ptrdiff_t(nc));
+  operands.insert(operands.end(), a.x.begin(), a.x.begin() + ptrdiff_t(nc + nb));
+  operands.insert(operands.end(), carry.begin(), carry.end());
+  std::vector<ir::Body> regions;
+  regions.push_back(std::move(any_cond));
+  regions.push_back(std::move(masked_step));
+  ir::Values out = a.e.builder().add(Prim::While, operands,
+                                     {int64_t(nc), int64_t(nc + nb), ir::attr_int(a.op.attrs, 2)},
+                                     std::move(regions));
+  return {Values(out.begin(), out.end()), std::vector<int64_t>(n, 0)};
+}
+
+Batched scan_batch(BatchArgs& a) {
+  size_t nk = size_t(ir::attr_int(a.op.attrs, 0)), nc = size_t(ir::attr_int(a.op.attrs, 1));
+  size_t nx = a.x.size() - nk - nc;
+  Values operands(a.x.begin(), a.x.begin() + ptrdiff_t(nk));
+  std::vector<int64_t> bdims(a.bdim.begin(), a.bdim.begin() + ptrdiff_t(nk));
+  Values carry = batched_carry(a, nk, nk + nc);
+  operands.insert(operands.end(), carry.begin(), carry.end());
+  bdims.insert(bdims.end(), nc, 0);
+  for (size_t i = nk + nc; i < a.x.size(); ++i) {
+    Value x = a.x[i];
+    int64_t d = a.bdim[i];
+    if (d == 0) {  // the scanned axis must stay in front: put the batch axis second
+      Ints perm = {1, 0};
+      for (int64_t k = 2; k < int64_t(a.e.shape(x).size()); ++k) perm.push_back(k);
+      x = a.e.transpose(x, perm);
+      d = 1;
+    }
+    operands.push_back(x);
+    bdims.push_back(d == kNotBatched ? kNotBatched : d - 1);
+  }
+  ir::Body body = batch_region(a.op.regions[0], bdims, a.size);
+  std::vector<ir::Body> regions;
+  regions.push_back(std::move(body));
+  ir::Values out = a.e.builder().add(Prim::Scan, operands, a.op.attrs, std::move(regions));
+  std::vector<int64_t> out_bdims(nc, 0);
+  out_bdims.insert(out_bdims.end(), out.size() - nc, 1);  // ys: (length, batch, ...)
+  (void)nx;
+  return {Values(out.begin(), out.end()), out_bdims};
+}
+
+}  // namespace
+
+void register_control_jvp(ir::PrimTable<JvpRule>& t) {
+  t.set(Prim::Cond, cond_jvp);
+  t.set(Prim::While, while_jvp);
+  t.set(Prim::Scan, scan_jvp);
+}
+
+void register_control_batching(ir::PrimTable<BatchRule>& t) {
+  t.set(Prim::Cond, cond_batch);
+  t.set(Prim::While, while_batch);
+  t.set(Prim::Scan, scan_batch);
+}
+
+}  // namespace ember::transforms

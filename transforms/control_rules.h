@@ -1,0 +1,20 @@
+// Rules of the control-flow primitives (cond, while, scan) for the jvp and batching tables.
+#pragma once
+
+#include "transforms/jvp.h"
+#include "transforms/vjp.h"
+#include "transforms/vmap.h"
+
+namespace ember::transforms {
+
+void register_control_jvp(ir::PrimTable<JvpRule>& table);
+void register_control_batching(ir::PrimTable<BatchRule>& table);
+void register_control_transpose(ir::PrimTable<TransposeRule>& table);
+
+// Before partial evaluation (linearize): a control-flow op that jvp emitted computes primal results and
+// tangents together; this replaces each by a primal op (which also returns the residuals the tangents need)
+// and a linear op (residuals and tangents in, tangents out), so primal values stay known. `n`: g's primal
+// parameters (the rest are tangents). Throws NotImplemented for while loops (reverse mode needs a bound).
+ir::Function split_control_flow(const ir::Function& g, size_t n);
+
+}  // namespace ember::transforms
