@@ -22,6 +22,7 @@ from ._transforms import (  # noqa: E402
 from . import _array  # noqa: E402,F401  (attaches Array's Python-level methods)
 from . import lax, numpy, testing, tree_util  # noqa: E402
 from . import nn  # noqa: E402
+from . import random  # noqa: E402
 
 __all__ = [
     "Array",
@@ -45,6 +46,7 @@ __all__ = [
     "make_ir",
     "nn",
     "numpy",
+    "random",
     "testing",
     "tree_util",
 ]
