@@ -87,6 +87,99 @@ Values split_cond(ir::Builder& b, const ir::Op& op, std::span<const Value> opera
   return out;
 }
 
+// The number of primal ys of a scan that jvp emitted: its body returns (carry, tcarry, ys, tys) with a
+// tangent for each inexact y, and ny + (inexact ys among the first ny) grows strictly with ny, so exactly
+// one ny accounts for all the results past the `num_carry` carries.
+size_t scan_primal_ys(const ir::Body& body, size_t num_carry) {
+  size_t num_y_results = body.results.size() - num_carry, ny = 0, inexact_ys = 0;
+  while (ny + inexact_ys < num_y_results) {
+    inexact_ys += ir::is_inexact(body.type(body.results[num_carry + ny]).dtype);
+    ++ny;
+  }
+  return ny;
+}
+
+// Splits a scan whose operands are (consts, tconsts, carry, tcarry, xs, txs), as scan's jvp emits it, into a
+// primal scan that also stacks the residuals of every iteration as extra ys, and a linear scan over the
+// tangents that reads the stacked residuals as xs. Returns (carry, tcarry, ys, tys) as the jvp op did.
+Values split_scan(ir::Builder& b, const ir::Op& op, std::span<const Value> operands) {
+  size_t nk_all = size_t(ir::attr_int(op.attrs, 0)), nc_all = size_t(ir::attr_int(op.attrs, 1));
+  const ir::Body& body = op.regions[0];
+  // Each operand group is (primals, tangents of the inexact primals): scan_jvp's layout.
+  auto primal_count = [&](size_t begin, size_t end) {
+    size_t n = 0, inexact = 0;
+    while (n + inexact < end - begin) inexact += ir::is_inexact(body.type(body.params[begin + n++]).dtype);
+    return n;
+  };
+  size_t nk = primal_count(0, nk_all), nc = primal_count(nk_all, nk_all + nc_all);
+  size_t nx = primal_count(nk_all + nc_all, operands.size());
+  size_t ntk = nk_all - nk, ntc = nc_all - nc, ntx = operands.size() - nk_all - nc_all - nx;
+  size_t nres_all = body.results.size();
+  size_t ny = scan_primal_ys(body, nc_all), nty = nres_all - nc_all - ny;
+  // Body in partial-evaluation layout: params (consts, carry, xs | tconsts, tcarry, txs), results
+  // (carry, ys | tcarry, tys).
+  ir::Function f = as_function(body, "scan_body");
+  std::vector<Value> params;
+  auto take = [&](size_t begin, size_t count) {
+    for (size_t i = begin; i < begin + count; ++i) params.push_back(body.params[i]);
+  };
+  take(0, nk);
+  take(nk_all, nc);
+  take(nk_all + nc_all, nx);
+  take(nk, ntk);
+  take(nk_all + nc, ntc);
+  take(nk_all + nc_all + nx, ntx);
+  f.body.params = params;
+  std::vector<Value> results;
+  for (size_t i = 0; i < nc; ++i) results.push_back(body.results[i]);
+  for (size_t i = 0; i < ny; ++i) results.push_back(body.results[nc_all + i]);
+  for (size_t i = 0; i < ntc; ++i) results.push_back(body.results[nc + i]);
+  for (size_t i = 0; i < nty; ++i) results.push_back(body.results[nc_all + ny + i]);
+  f.body.results = results;
+  size_t n_primal = nk + nc + nx, m = nc + ny;
+  Linearized parts = partial_eval(split_control_flow(f, n_primal), n_primal, m);
+  size_t nr = parts.num_residuals;
+
+  // Primal scan: (consts, carry, xs) -> (carry, ys, residuals stacked).
+  Values known_operands;
+  known_operands.insert(known_operands.end(), operands.begin(), operands.begin() + ptrdiff_t(nk));
+  known_operands.insert(known_operands.end(), operands.begin() + ptrdiff_t(nk_all),
+                        operands.begin() + ptrdiff_t(nk_all + nc));
+  known_operands.insert(known_operands.end(), operands.begin() + ptrdiff_t(nk_all + nc_all),
+                        operands.begin() + ptrdiff_t(nk_all + nc_all + nx));
+  ir::Attrs known_attrs = op.attrs;
+  known_attrs[0] = int64_t(nk);
+  known_attrs[1] = int64_t(nc);
+  std::vector<ir::Body> known_regions;
+  known_regions.push_back(parts.primal.body);
+  ir::Values known = b.add(Prim::Scan, known_operands, std::move(known_attrs), std::move(known_regions));
+  // Linear scan: consts tconsts, carry tcarry, xs (residuals, txs). Its body's parameters are (residuals,
+  // tconsts, tcarry, txs): reorder.
+  ir::Body lin = parts.linear.body;
+  std::vector<Value> lin_params;
+  for (size_t i = 0; i < ntk; ++i) lin_params.push_back(lin.params[nr + i]);
+  for (size_t i = 0; i < ntc; ++i) lin_params.push_back(lin.params[nr + ntk + i]);
+  for (size_t i = 0; i < nr; ++i) lin_params.push_back(lin.params[i]);
+  for (size_t i = 0; i < ntx; ++i) lin_params.push_back(lin.params[nr + ntk + ntc + i]);
+  lin.params = lin_params;
+  Values lin_operands(operands.begin() + ptrdiff_t(nk), operands.begin() + ptrdiff_t(nk_all));
+  lin_operands.insert(lin_operands.end(), operands.begin() + ptrdiff_t(nk_all + nc),
+                      operands.begin() + ptrdiff_t(nk_all + nc_all));
+  lin_operands.insert(lin_operands.end(), known.begin() + ptrdiff_t(nc + ny), known.end());
+  lin_operands.insert(lin_operands.end(), operands.begin() + ptrdiff_t(nk_all + nc_all + nx), operands.end());
+  ir::Attrs lin_attrs = op.attrs;
+  lin_attrs[0] = int64_t(ntk);
+  lin_attrs[1] = int64_t(ntc);
+  std::vector<ir::Body> lin_regions;
+  lin_regions.push_back(std::move(lin));
+  ir::Values tangents = b.add(Prim::Scan, lin_operands, std::move(lin_attrs), std::move(lin_regions));
+  Values out(known.begin(), known.begin() + ptrdiff_t(nc));
+  out.insert(out.end(), tangents.begin(), tangents.begin() + ptrdiff_t(ntc));
+  out.insert(out.end(), known.begin() + ptrdiff_t(nc), known.begin() + ptrdiff_t(nc + ny));
+  out.insert(out.end(), tangents.begin() + ptrdiff_t(ntc), tangents.end());
+  return out;
+}
+
 // Transpose of a linear cond: a cond of the transposed branches, (index, non-linear operands, output
 // cotangents) -> cotangents of the linear operands.
 std::vector<Value> cond_transpose(TransposeArgs& a) {
@@ -112,6 +205,82 @@ std::vector<Value> cond_transpose(TransposeArgs& a) {
   std::vector<Value> out(a.x.size());
   for (size_t k = 0; k < linear.size(); ++k) out[linear[k]] = cts[k];
   return out;
+}
+
+// Transpose of a linear scan (linear in its carries, some consts and some xs; the other consts and xs are
+// residuals): a scan in the opposite direction whose carries are the carries' cotangents and accumulators
+// for the linear consts' cotangents, and whose xs are the residuals and the ys' cotangents; its ys are the
+// linear xs' cotangents.
+std::vector<Value> scan_transpose(TransposeArgs& a) {
+  size_t nk = size_t(ir::attr_int(a.op.attrs, 0)), nc = size_t(ir::attr_int(a.op.attrs, 1));
+  size_t n = a.x.size();
+  const ir::Body& body = a.op.regions[0];
+  std::vector<size_t> k_nl, k_l, x_nl, x_l;
+  for (size_t i = 0; i < nk; ++i) (a.linear[i] ? k_l : k_nl).push_back(i);
+  // Carries are linear inside the body even where the initial value is a constant (a zero tangent).
+  for (size_t i = nk + nc; i < n; ++i) (a.linear[i] ? x_l : x_nl).push_back(i);
+  size_t ny = body.results.size() - nc;
+  // The body with its non-linear parameters first, transposed: (k_nl, x_nl, ct carry, ct ys) ->
+  // (ct k_l, ct carry in, ct x_l).
+  ir::Function f = as_function(body, "scan_body");
+  Values params;
+  for (size_t i : k_nl) params.push_back(body.params[i]);
+  for (size_t i : x_nl) params.push_back(body.params[i]);
+  for (size_t i : k_l) params.push_back(body.params[i]);
+  for (size_t i = nk; i < nk + nc; ++i) params.push_back(body.params[i]);
+  for (size_t i : x_l) params.push_back(body.params[i]);
+  f.body.params = params;
+  ir::Body t = transpose(f, k_nl.size() + x_nl.size()).body;
+  // The transposed scan's body: (k_nl | ct carry, acc | x_nl, ct ys) -> (ct carry, acc + ct k_l | ct x_l).
+  ir::Body step;
+  {
+    ir::Builder b(step);
+    Emitter e(b);
+    Values consts, ct_carry, acc, xs_nl, ct_ys;
+    for (size_t i : k_nl) consts.push_back(b.param(body.type(body.params[i])));
+    for (size_t i = 0; i < nc; ++i) ct_carry.push_back(b.param(body.type(body.results[i]).strong()));
+    for (size_t i : k_l) acc.push_back(b.param(body.type(body.params[i]).strong()));
+    for (size_t i : x_nl) xs_nl.push_back(b.param(body.type(body.params[i])));
+    for (size_t i = 0; i < ny; ++i) ct_ys.push_back(b.param(body.type(body.results[nc + i]).strong()));
+    Values args = consts;
+    args.insert(args.end(), xs_nl.begin(), xs_nl.end());
+    args.insert(args.end(), ct_carry.begin(), ct_carry.end());
+    args.insert(args.end(), ct_ys.begin(), ct_ys.end());
+    Values cts = inline_body(b, t, args);
+    Values results(cts.begin() + ptrdiff_t(k_l.size()), cts.begin() + ptrdiff_t(k_l.size() + nc));
+    for (size_t k = 0; k < k_l.size(); ++k) results.push_back(e.add(acc[k], cts[k]));
+    results.insert(results.end(), cts.begin() + ptrdiff_t(k_l.size() + nc), cts.end());
+    b.set_results(results);
+  }
+  Values operands;
+  for (size_t i : k_nl) operands.push_back(a.x[i]);
+  for (size_t i = 0; i < nc; ++i)
+    operands.push_back(a.ct[i].valid() ? a.ct[i] : a.e.full(body.type(body.results[i]).strong(), 0.0));
+  for (size_t i : k_l) operands.push_back(a.e.full(a.types[i].strong(), 0.0));
+  for (size_t i : x_nl) operands.push_back(a.x[i]);
+  int64_t length = ir::attr_int(a.op.attrs, 2);
+  for (size_t i = 0; i < ny; ++i) {
+    if (a.ct[nc + i].valid()) {
+      operands.push_back(a.ct[nc + i]);
+      continue;
+    }
+    Type y = body.type(body.results[nc + i]).strong();
+    ir::Shape stacked{length};
+    for (int64_t d : y.shape) stacked.push_back(d);
+    operands.push_back(a.e.full(y.dtype, stacked, 0.0));
+  }
+  ir::Attrs attrs = a.op.attrs;
+  attrs[0] = int64_t(k_nl.size());
+  attrs[1] = int64_t(nc + k_l.size());
+  attrs[3] = !ir::attr_bool(a.op.attrs, 3);
+  std::vector<ir::Body> regions;
+  regions.push_back(std::move(step));
+  ir::Values out = a.e.builder().add(Prim::Scan, operands, std::move(attrs), std::move(regions));
+  std::vector<Value> cts(n);
+  for (size_t i = 0; i < nc; ++i) cts[nk + i] = out[i];
+  for (size_t k = 0; k < k_l.size(); ++k) cts[k_l[k]] = out[nc + k];
+  for (size_t k = 0; k < x_l.size(); ++k) cts[x_l[k]] = out[nc + k_l.size() + k];
+  return cts;
 }
 
 }  // namespace
@@ -149,7 +318,22 @@ ir::Function split_control_flow(const ir::Function& g, size_t n) {
       }
       continue;
     }
-    if (any && (op.prim == Prim::While || op.prim == Prim::Scan))
+    if (any && op.prim == Prim::Scan) {
+      Values results = split_scan(b, op, operands);
+      size_t nc_all = size_t(ir::attr_int(op.attrs, 1));
+      const ir::Body& body = op.regions[0];
+      for (size_t i = 0; i < op.results.size(); ++i) {
+        map[op.results[i].id] = results[i];
+        unknown[op.results[i].id] = false;
+      }
+      // Tangents from the layout: the carries' tangents, and the ys' past the primal ys.
+      size_t nc = 0, inexact = 0;
+      while (nc + inexact < nc_all) inexact += ir::is_inexact(body.type(body.results[nc++]).dtype);
+      for (size_t i = nc; i < nc_all; ++i) unknown[op.results[i].id] = true;
+      for (size_t i = nc_all + scan_primal_ys(body, nc_all); i < op.results.size(); ++i) unknown[op.results[i].id] = true;
+      continue;
+    }
+    if (any && op.prim == Prim::While)
       throw make_error(ErrorKind::NotImplemented, ir::prim_name(op.prim),
                        "reverse-mode differentiation of ", ir::prim_name(op.prim),
                        " is not supported yet (forward mode is: use jvp/jacfwd, or cond)");
@@ -167,6 +351,9 @@ ir::Function split_control_flow(const ir::Function& g, size_t n) {
   return out;
 }
 
-void register_control_transpose(ir::PrimTable<TransposeRule>& t) { t.set(Prim::Cond, cond_transpose); }
+void register_control_transpose(ir::PrimTable<TransposeRule>& t) {
+  t.set(Prim::Cond, cond_transpose);
+  t.set(Prim::Scan, scan_transpose);
+}
 
 }  // namespace ember::transforms

@@ -4,7 +4,7 @@
 //
 // Simplifications, both correct and both what JAX does in its simplest form:
 // - jvp of while/scan gives every inexact carry a tangent as soon as any input has one (no fixpoint to find
-//   the carries whose tangents stay zero);
+//   the carries whose tangents stay zero), and scan every inexact const and x too (see scan_jvp);
 // - vmap of while/scan batches every carry as soon as any operand is batched.
 #include "transforms/control_rules.h"
 
@@ -129,12 +129,14 @@ std::vector<Value> scan_jvp(JvpArgs& a) {
   size_t nx = a.x.size() - nk - nc;
   size_t ny = a.y.size() - nc;
   std::vector<size_t> tk, tc, tx, ty;
+  // Every inexact operand gets a tangent (zeros where it has none), so the layout (x, tangents of the
+  // inexact x) of each group can be read back from the types alone when reverse mode splits the op.
   for (size_t i = 0; i < nk; ++i)
-    if (a.t[i].valid() && inexact(a.e, a.x[i])) tk.push_back(i);
+    if (inexact(a.e, a.x[i])) tk.push_back(i);
   for (size_t i = 0; i < nc; ++i)
     if (inexact(a.e, a.x[nk + i])) tc.push_back(i);
   for (size_t i = 0; i < nx; ++i)
-    if (a.t[nk + nc + i].valid() && inexact(a.e, a.x[nk + nc + i])) tx.push_back(i);
+    if (inexact(a.e, a.x[nk + nc + i])) tx.push_back(i);
   for (size_t i = 0; i < ny; ++i)
     if (inexact(a.e, a.y[nc + i])) ty.push_back(i);
   std::vector<bool> mask(nk + nc + nx, false);
@@ -159,11 +161,11 @@ std::vector<Value> scan_jvp(JvpArgs& a) {
   select_results(body, keep);
 
   Values operands(a.x.begin(), a.x.begin() + ptrdiff_t(nk));
-  for (size_t i : tk) operands.push_back(a.t[i]);
+  for (size_t i : tk) operands.push_back(instantiate(a.e, a.x[i], a.t[i]));
   operands.insert(operands.end(), a.x.begin() + ptrdiff_t(nk), a.x.begin() + ptrdiff_t(nk + nc));
   for (size_t i : tc) operands.push_back(instantiate(a.e, a.x[nk + i], a.t[nk + i]));
   operands.insert(operands.end(), a.x.begin() + ptrdiff_t(nk + nc), a.x.end());
-  for (size_t i : tx) operands.push_back(a.t[nk + nc + i]);
+  for (size_t i : tx) operands.push_back(instantiate(a.e, a.x[nk + nc + i], a.t[nk + nc + i]));
   ir::Attrs attrs = a.op.attrs;
   attrs[0] = int64_t(nk + tk.size());
   attrs[1] = int64_t(nc + tc.size());

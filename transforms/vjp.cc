@@ -72,7 +72,7 @@ Linearized partial_eval(const ir::Function& g, size_t n, size_t m) {
   for (const ir::Op& op : body.ops)
     if (!op.results.empty() && unknown[op.results[0].id])
       for (Value v : op.operands) need(v);
-  for (size_t i = m; i < 2 * m; ++i) need(body.results[i]);
+  for (size_t i = m; i < body.results.size(); ++i) need(body.results[i]);
 
   Linearized out;
   out.num_outputs = m;
@@ -122,7 +122,7 @@ Linearized partial_eval(const ir::Function& g, size_t n, size_t m) {
       for (size_t i = 0; i < rs.size(); ++i) map[op.results[i].id] = rs[i];
     }
     std::vector<Value> results;
-    for (size_t i = m; i < 2 * m; ++i) results.push_back(map[body.results[i].id]);
+    for (size_t i = m; i < body.results.size(); ++i) results.push_back(map[body.results[i].id]);
     b.set_results(results);
   }
   out.primal = dce(out.primal);

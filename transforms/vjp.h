@@ -21,7 +21,7 @@ struct Linearized {
 // Linearizes f at its primal inputs with respect to the inputs marked in `wrt` (inexact dtypes).
 Linearized linearize(const ir::Function& f, const std::vector<bool>& wrt);
 // The partial evaluation inside linearize: splits a JVP function g (n primal parameters, then tangents; m
-// primal results, then m tangents) into its primal and linear parts.
+// primal results, then tangents) into its primal and linear parts.
 Linearized partial_eval(const ir::Function& g, size_t n, size_t m);
 
 // Transposes a function that is linear in its inputs from `num_nonlinear` on: (nonlinear inputs..., output
