@@ -58,6 +58,8 @@ class OpInfo:
     upcast_ref: bool = True
     # Transforms the entry takes part in (used by the transform sweeps).
     differentiable: bool = False
+    # Reverse mode (vjp, grad) too; False where only forward mode exists (lax.while_loop).
+    reverse_differentiable: bool = True
     # Python numbers among the arguments are static configuration (axes, shapes), not weak scalar operands:
     # under jit they are passed as static arguments.
     static_numbers: bool = False
@@ -1559,3 +1561,374 @@ ALL_OPS: list[OpInfo] = OPS + EXTRA_OPS
 
 def covered_names() -> set[str]:
     return {op.name for op in ALL_OPS}
+
+
+# ==== control flow (ember.lax) and ember.random ========================================================
+# Appended after ALL_OPS is formed so the seeded CI samples of the entries above stay the same. Each
+# control-flow entry is a small program built on one lax function; its reference is the same program written
+# as a Python loop over NumPy arrays (or the NumPy function it computes: cumsum, polyval, sqrt, gcd). Inputs
+# keep away from branch boundaries (|x| >= 0.5 where a predicate reads x, switch indices at half-integers),
+# so finite differences never straddle a branch.
+
+import ember as em  # noqa: E402
+import ember.random as erandom  # noqa: E402
+
+_FIRST_OPS = len(OPS)
+
+
+def _first(x):
+    """The first element of x (any rank) as a 0-d array: what the predicates below read."""
+    return enp.reshape(enp.asarray(x), (-1,))[0]
+
+
+def _signed_away_from_zero(rng, dtype, shape, first=None):
+    """Values with |re| in [0.5, 2] and random signs (imaginary parts in [-1, 1] for complex dtypes); `first`
+    fixes the first element's sign."""
+    v = rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+    if first is not None:
+        v.reshape(-1)[0] = first * abs(v.reshape(-1)[0])
+    if dtype in COMPLEX:
+        v = v + 1j * rng.uniform(-1.0, 1.0, size=shape)
+    return np.asarray(v).astype(np_dtype(dtype))
+
+
+def _cond_sin_cos(x):
+    return em.lax.cond(enp.real(_first(x)) > 0, enp.sin, enp.cos, x)
+
+
+def _cond_sin_cos_ref(x):
+    return np.sin(x) if np.real(x.reshape(-1)[0]) > 0 else np.cos(x)
+
+
+def _cond_samples(rng, dtype):
+    return [Sample((_signed_away_from_zero(rng, dtype, s, sign),)) for s, sign in
+            [((7,), 1), ((3, 4), -1), ((), 1), ((), -1), ((2, 3), None)]]
+
+
+add("lax.cond_sin_cos", _cond_sin_cos, _cond_sin_cos_ref, dtypes=FLOATS + COMPLEX, samples=_cond_samples,
+    differentiable=True)
+
+# The branch index is the first element truncated to int32 (clamped into range, as lax.switch does).
+_SWITCH_BRANCHES = [lambda v: v * v, lambda v: v + 1, lambda v: -3 * v]
+
+
+def _switch_three(x):
+    return em.lax.switch(em.lax.convert_element_type(_first(x), np.int32), _SWITCH_BRANCHES, x)
+
+
+def _switch_three_ref(x):
+    k = min(max(int(np.trunc(x.reshape(-1)[0])), 0), 2)
+    return [lambda v: v * v, lambda v: v + 1, lambda v: -3 * v][k](x)
+
+
+def _switch_samples(rng, dtype):
+    out = []
+    # Half-integers for floats (away from truncation's jumps); -1 and 9 are clamped to branches 0 and 2.
+    firsts = [-1.5, 0.5, 1.5, 2.5, 9.5] if dtype in FLOATS else [-1, 0, 1, 2, 9]
+    for shape, first in zip([(5,), (3, 4), (), (2, 3), (4,)], firsts):
+        x = random_values(rng, dtype, shape, (-2, 2) if dtype in INTS else (-2.0, 2.0))
+        x.reshape(-1)[0] = first
+        out.append(Sample((x,)))
+    return out
+
+
+add("lax.switch_three", _switch_three, _switch_three_ref, dtypes=SIGNED + FLOATS, samples=_switch_samples,
+    differentiable=True)
+
+
+def _while_newton_sqrt(a):
+    """sqrt(a) by Newton's iteration from above, until no element changes (at most 40 steps): a
+    data-dependent trip count."""
+    a = enp.asarray(a)
+    y0 = (a + 1) * 0.5
+
+    def body(c):
+        i, y, _ = c
+        return i + 1, (y + a / y) * 0.5, y
+
+    _, y, _ = em.lax.while_loop(lambda c: (c[0] < 40) & enp.any(c[1] != c[2]), body, (0, y0, y0 + 1))
+    return y
+
+
+add("lax.while_newton_sqrt", _while_newton_sqrt, np.sqrt, dtypes=FLOATS, differentiable=True,
+    reverse_differentiable=False,
+    samples=lambda rng, d: [Sample((random_values(rng, d, s, (0.25, 9.0)),)) for s in [(7,), (3, 4), ()]])
+
+
+def _while_gcd(a, b):
+    """Euclid's algorithm on every pair at once, until every remainder is 0."""
+    def body(c):
+        x, y = c
+        nz = y != 0
+        return enp.where(nz, y, x), enp.where(nz, x % enp.where(nz, y, 1), y)
+
+    return em.lax.while_loop(lambda c: enp.any(c[1] != 0), body, (enp.asarray(a), enp.asarray(b)))[0]
+
+
+add("lax.while_gcd", _while_gcd, np.gcd, dtypes=INTS,
+    samples=lambda rng, d: [Sample((random_values(rng, d, s, (0, 100)), random_values(rng, d, s, (0, 100))))
+                            for s in [(9,), (3, 4), ()]] +
+    [Sample((np.array([0, 12, 0, 81], np_dtype(d)), np.array([0, 0, 18, 27], np_dtype(d))))])
+
+
+def _fori_horner(c, x):
+    """The polynomial with coefficients c (highest power first) at x, by Horner's rule."""
+    c = enp.asarray(c)
+    return em.lax.fori_loop(0, c.shape[0], lambda i, acc: acc * x + c[i], enp.zeros_like(x))
+
+
+add("lax.fori_horner", _fori_horner, np.polyval, dtypes=SIGNED + FLOATS, differentiable=True, tol=POLY_TOL,
+    samples=lambda rng, d: [Sample((random_values(rng, d, (4,), (-3, 3)), random_values(rng, d, s, (-2, 2))))
+                            for s in [(3, 2), (5,), ()]] +
+    [Sample((random_values(rng, d, (1,), (-3, 3)), random_values(rng, d, (4,), (-2, 2))))])
+
+
+def _fori_traced_upper(x, n):
+    """A fori_loop whose upper bound is an array (n[0] steps; a while loop): under vmap every lane has its
+    own trip count."""
+    return em.lax.fori_loop(0, enp.asarray(n)[0], lambda i, y: y * 0.75 + enp.sin(y) * (i + 1) * 0.25, x)
+
+
+def _fori_traced_upper_ref(x, n):
+    y = x
+    for i in range(int(n[0])):
+        y = y * 0.75 + np.sin(y) * (i + 1) * 0.25
+    return y
+
+
+add("lax.fori_traced_upper", _fori_traced_upper, _fori_traced_upper_ref, dtypes=FLOATS, differentiable=True,
+    reverse_differentiable=False, tol={"float16": (1e-2, 1e-2), "bfloat16": (6e-2, 6e-2), "float32": (1e-5, 1e-5)},
+    samples=lambda rng, d: [Sample((random_values(rng, d, s), np.array(n))) for s, n in
+                            [((5,), [3, 0, 5]), ((2, 3), [4, 1, 2]), ((), [2, 6, 0]), ((4,), [0, 3, 1])]])
+
+
+def _scan_cumsum(x):
+    """The running sums as ys, then the final carry as one more row."""
+    x = enp.asarray(x)
+    carry, ys = em.lax.scan(lambda c, r: (c + r, c + r), enp.zeros_like(x[0]), x)
+    return enp.concatenate([ys, carry[None]])
+
+
+def _scan_cumsum_ref(x):
+    return np.concatenate([np.cumsum(x, 0, dtype=x.dtype), np.sum(x, 0, dtype=x.dtype)[None]])
+
+
+add("lax.scan_cumsum", _scan_cumsum, _scan_cumsum_ref, dtypes=INTS + FLOATS, differentiable=True, tol=REDUCE_TOL,
+    samples=lambda rng, d: [Sample((random_values(rng, d, s),)) for s in [(6,), (5, 3), (4, 2, 3), (1,)]])
+
+
+def _scan_rnn_tanh(h0, w, xs, unroll=1):
+    """h <- tanh(w @ h + x) over the rows of xs; every h as ys (w is read from the enclosing scope)."""
+    w = enp.asarray(w)
+    return em.lax.scan(lambda h, x: (enp.tanh(enp.matmul(w, h) + x),) * 2, h0, xs, unroll=unroll)[1]
+
+
+def _scan_rnn_tanh_ref(h0, w, xs, unroll=1):
+    h, ys = h0, []
+    for x in xs:
+        h = np.tanh(w @ h + x)
+        ys.append(h)
+    return np.stack(ys)
+
+
+def _rnn_samples(rng, dtype):
+    r = lambda *s: random_values(rng, dtype, s, (-1.0, 1.0))  # noqa: E731
+    return [Sample((r(3), r(3, 3), r(5, 3))), Sample((r(3), r(3, 3), r(5, 3)), {"unroll": 2}),
+            Sample((r(2), r(2, 2), r(4, 2)), {"unroll": True}), Sample((r(4), r(4, 4), r(1, 4)))]
+
+
+add("lax.scan_rnn_tanh", _scan_rnn_tanh, _scan_rnn_tanh_ref, dtypes=FLOATS, samples=_rnn_samples, differentiable=True,
+    tol=MATMUL_TOL)
+
+
+def _scan_reverse_discount(x, unroll=1):
+    """Discounted returns g[t] = x[t] + 0.9 g[t+1]: a reverse scan (a forward one gives other values)."""
+    x = enp.asarray(x)
+    return em.lax.scan(lambda g, r: (r + g * 0.9,) * 2, enp.zeros_like(x[0]), x, reverse=True, unroll=unroll)[1]
+
+
+def _scan_reverse_discount_ref(x, unroll=1):
+    g, out = np.zeros_like(x[0]), np.zeros_like(x)
+    for t in range(len(x) - 1, -1, -1):
+        g = x[t] + g * 0.9
+        out[t] = g
+    return out
+
+
+add("lax.scan_reverse_discount", _scan_reverse_discount, _scan_reverse_discount_ref, dtypes=FLOATS, tol=REDUCE_TOL,
+    differentiable=True,
+    samples=lambda rng, d: [Sample((random_values(rng, d, (7,)),)), Sample((random_values(rng, d, (7, 2)),), {"unroll": 3}),
+                            Sample((random_values(rng, d, (4, 3)),), {"unroll": True})])
+
+
+def _scan_length_powers(x):
+    """x, x**2, x**3, x**4 from a scan with no xs (length=4) that reads x from the enclosing scope."""
+    x = enp.asarray(x)
+    return em.lax.scan(lambda c, _: (c * x,) * 2, enp.ones_like(x), None, length=4)[1]
+
+
+add("lax.scan_length_powers", _scan_length_powers, lambda x: np.stack([x ** k for k in range(1, 5)]),
+    dtypes=SIGNED + FLOATS, differentiable=True, tol=POLY_TOL,
+    samples=lambda rng, d: [Sample((random_values(rng, d, s, (-5, 5) if d in INTS else (-2.0, 2.0)),))
+                            for s in [(5,), (2, 3), ()]])
+
+
+def _scan_nested_cond(x):
+    """A running sum of x[t]**2 where x[t] > 0 and sin(x[t]) elsewhere: a cond inside the scan body."""
+    x = enp.asarray(x)
+    body = lambda c, r: (c + em.lax.cond(r > 0, lambda v: v * v, enp.sin, r),) * 2  # noqa: E731
+    return em.lax.scan(body, enp.zeros_like(x[0]), x)[1]
+
+
+def _scan_nested_cond_ref(x):
+    c, out = np.zeros_like(x[0]), []
+    for r in x:
+        c = c + (r * r if r > 0 else np.sin(r))
+        out.append(c)
+    return np.stack(out)
+
+
+add("lax.scan_nested_cond", _scan_nested_cond, _scan_nested_cond_ref, dtypes=FLOATS, differentiable=True,
+    tol=REDUCE_TOL, samples=lambda rng, d: [Sample((_signed_away_from_zero(rng, d, (n,)),)) for n in (8, 5, 1)])
+
+
+def _map_row_normalize(x):
+    """Each row (leading-axis slice) divided by its Euclidean norm."""
+    return em.lax.map(lambda r: r / enp.sqrt(enp.sum(r * r)), x)
+
+
+def _map_row_normalize_ref(x):
+    axes = tuple(range(1, x.ndim))
+    return x / np.sqrt(np.sum(x * x, axis=axes, keepdims=True))
+
+
+add("lax.map_row_normalize", _map_row_normalize, _map_row_normalize_ref, dtypes=FLOATS, differentiable=True,
+    tol=STAT_TOL, samples=lambda rng, d: [Sample((_signed_away_from_zero(rng, d, s),)) for s in [(4, 3), (2, 5), (3, 2, 2)]])
+
+
+# ---- ember.random against JAX ----
+# A sampler has no NumPy reference, so the reference is JAX's output for the same key and arguments, printed
+# by jax 0.10.2 on the CPU with its defaults (jax_enable_x64 for the float64/int64/uint64 rows), as in
+# test_random.py:
+#
+#   import jax, jax.numpy as jnp, numpy as np; from jax import random as jr
+#   jr.split(jr.PRNGKey(42)), jr.fold_in(jr.PRNGKey(42), 7), jr.bits(jr.PRNGKey(9), (2, 3), jnp.uint16),
+#   jr.uniform(jr.PRNGKey(7), (5,), jnp.bfloat16, minval=-2.0, maxval=3.0), jr.normal(jr.PRNGKey(3), (2, 2)),
+#   jr.randint(jr.PRNGKey(3), (2, 3), 3, 100, jnp.int8), jr.bernoulli(jr.PRNGKey(4), 0.7, (2, 5)),
+#   jr.permutation(jr.PRNGKey(8), np.arange(12).reshape(4, 3).astype(np.float32)), ...
+#
+# One row per call: (function, seed of PRNGKey(seed) = [0, seed], positional arguments after the key,
+# keyword arguments, result dtype, JAX's values). The samples of an entry are its rows for the dtype; the
+# reference looks a call up in the rows. jit against eager and vmap over (permuted) keys against a loop come
+# from the generic sweeps.
+_JAX_RANDOM = [
+    ("split", 42, (2,), {}, "uint32", [[1832780943, 270669613], [64467757, 2916123636]]),
+    ("split", 0, ((2,3),), {}, "uint32", [[[1797259609, 2579123966], [928981903, 3453687069], [4146024105, 2718843009]], [[2467461003, 3840466878], [2285895361, 433833334], [1524306142, 1887795613]]]),
+    ("split", 7, (3,), {}, "uint32", [[3625411723, 1954958720], [195045567, 4062205631], [966301609, 1948237315]]),
+    ("fold_in", 42, (7,), {}, "uint32", [2547012911, 1371500959]),
+    ("fold_in", 1, (2**32 - 1,), {}, "uint32", [1173147676, 4026309821]),
+    ("fold_in", 5, (0,), {}, "uint32", [2724472204, 3573582090]),
+    ("bits", 42, ((5,),), {}, "uint8", [162, 217, 249, 215, 21]),
+    ("bits", 9, ((2,3),), {}, "uint8", [[88, 232, 189], [73, 4, 94]]),
+    ("bits", 42, ((5,),), {}, "uint16", [5026, 12505, 63993, 49623, 29461]),
+    ("bits", 9, ((2,3),), {}, "uint16", [[28248, 9960, 27069], [56649, 8964, 38750]]),
+    ("bits", 42, ((5,),), {}, "uint32", [2098992034, 2919706841, 2646866425, 2409546199, 1935504149]),
+    ("bits", 9, ((2,3),), {}, "uint32", [[175140440, 4155647720, 1803250109], [438230345, 961291012, 3543766878]]),
+    ("bits", 42, ((5,),), {}, "uint64", [7871734211187709741, 276886910877598708, 10591095138341673235, 13462782411356743825, 12687676868490354166]),
+    ("bits", 9, ((2,3),), {}, "uint64", [[12121620046842219373, 614526428959283823, 11495760914254285849], [8063526510075165674, 14344852325189747755, 8393673895257163441]]),
+    ("uniform", 42, ((2,3),), {}, "float16", [[0.076171875, 0.1904296875, 0.9755859375], [0.7568359375, 0.44921875, 0.3076171875]]),
+    ("uniform", 7, ((5,),), {'minval': -2.0, 'maxval': 3.0}, "float16", [-1.19921875, 0.4609375, -1.189453125, -0.65234375, -0.056640625]),
+    ("uniform", 42, ((2,3),), {}, "bfloat16", [[0.6328125, 0.84375, 0.96875], [0.8359375, 0.078125, 0.84375]]),
+    ("uniform", 7, ((5,),), {'minval': -2.0, 'maxval': 3.0}, "bfloat16", [-1.8046875, -2.0, 1.3125, -1.0625, 0.625]),
+    ("uniform", 42, ((2,3),), {}, "float32", [[0.48870956897735596, 0.6797971725463867, 0.6162714958190918], [0.5610160827636719, 0.4506446123123169, 0.58586585521698]]),
+    ("uniform", 7, ((5,),), {'minval': -2.0, 'maxval': 3.0}, "float32", [1.3704495429992676, 2.873084545135498, -0.4857821464538574, 0.21979260444641113, 1.6544328927993774]),
+    ("uniform", 42, ((2,3),), {}, "float64", [[0.4267275666499091, 0.015010069515314584, 0.5741444178995352], [0.7298188969046309, 0.687800341230566, 0.6439377419166104]]),
+    ("uniform", 7, ((5,),), {'minval': -2.0, 'maxval': 3.0}, "float64", [2.220534725411764, -1.7729370743667177, -0.8750768715357309, -1.678071974331658, -1.940305274539778]),
+    ("normal", 42, ((6,),), {}, "float16", [-1.4296875, -0.87548828125, 1.974609375, 0.69677734375, -0.1270751953125, -0.501953125]),
+    ("normal", 3, ((2,2),), {}, "float16", [[-1.203125, -0.7392578125], [-1.64453125, -0.53271484375]]),
+    ("normal", 42, ((6,),), {}, "bfloat16", [0.34375, 1.015625, 1.890625, 0.984375, -1.40625, 1.015625]),
+    ("normal", 3, ((2,2),), {}, "bfloat16", [[-0.0146484375, 0.73046875], [1.125, -0.87890625]]),
+    ("normal", 42, ((6,),), {}, "float32", [-0.02830461598932743, 0.4671318531036377, 0.2957029640674591, 0.15354591608047485, -0.12403281778097153, 0.21692314743995667]),
+    ("normal", 3, ((2,2),), {}, "float32", [[-1.4462569952011108, 1.5393810272216797], [0.38250625133514404, 1.970701813697815]]),
+    ("normal", 42, ((6,),), {}, "float64", [-0.18471174528191162, -2.169824560397754, 0.18693555179382582, 0.6122653570510959, 0.4896249504757018, 0.36900430470828355]),
+    ("normal", 3, ((2,2),), {}, "float64", [[1.1048739767803086, -0.11756943795234803], [-0.7110143201629989, -0.8265806018037718]]),
+    ("randint", 42, ((8,), 0, 10), {}, "int8", [4, 4, 1, 9, 9, 9, 7, 7]),
+    ("randint", 3, ((2,3), 3, 100), {}, "int8", [[77, 39, 84], [31, 34, 58]]),
+    ("randint", 42, ((8,), 0, 10), {}, "int16", [4, 4, 1, 9, 9, 9, 7, 7]),
+    ("randint", 3, ((2,3), 3, 100), {}, "int16", [[77, 39, 84], [31, 34, 58]]),
+    ("randint", 42, ((8,), 0, 10), {}, "int32", [4, 4, 1, 9, 9, 9, 7, 7]),
+    ("randint", 3, ((2,3), 3, 100), {}, "int32", [[77, 39, 84], [31, 34, 58]]),
+    ("randint", 42, ((8,), 0, 10), {}, "uint8", [4, 4, 1, 9, 9, 9, 7, 7]),
+    ("randint", 3, ((2,3), 3, 100), {}, "uint8", [[77, 39, 84], [31, 34, 58]]),
+    ("randint", 42, ((8,), 0, 10), {}, "uint16", [4, 4, 1, 9, 9, 9, 7, 7]),
+    ("randint", 3, ((2,3), 3, 100), {}, "uint16", [[77, 39, 84], [31, 34, 58]]),
+    ("randint", 42, ((8,), 0, 10), {}, "uint32", [4, 4, 1, 9, 9, 9, 7, 7]),
+    ("randint", 3, ((2,3), 3, 100), {}, "uint32", [[77, 39, 84], [31, 34, 58]]),
+    ("randint", 42, ((8,), 0, 10), {}, "int64", [5, 8, 3, 1, 5, 6, 4, 7]),
+    ("randint", 3, ((2,3), 3, 100), {}, "int64", [[31, 10, 52], [26, 78, 6]]),
+    ("randint", 42, ((8,), 0, 10), {}, "uint64", [5, 8, 3, 1, 5, 6, 4, 7]),
+    ("randint", 3, ((2,3), 3, 100), {}, "uint64", [[31, 10, 52], [26, 78, 6]]),
+    ("bernoulli", 42, (0.3, (8,)), {}, "bool", [False, False, False, False, False, False, True, False]),
+    ("bernoulli", 4, (0.7, (2,5)), {}, "bool", [[False, False, True, True, True], [True, True, False, False, True]]),
+    ("permutation", 42, ('arange',), {}, "int32", [13, 7, 16, 10, 1, 4]),
+    ("permutation", 8, ('grid',), {}, "int32", [[9, 10, 11], [3, 4, 5], [6, 7, 8], [0, 1, 2]]),
+    ("permutation", 42, ('arange',), {}, "float32", [13.0, 7.0, 16.0, 10.0, 1.0, 4.0]),
+    ("permutation", 8, ('grid',), {}, "float32", [[9.0, 10.0, 11.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0], [0.0, 1.0, 2.0]]),
+    ("permutation", 42, ('arange',), {}, "int64", [13, 7, 16, 10, 1, 4]),
+    ("permutation", 8, ('grid',), {}, "int64", [[9, 10, 11], [3, 4, 5], [6, 7, 8], [0, 1, 2]]),
+    ("permutation", 42, ('arange',), {}, "float64", [13.0, 7.0, 16.0, 10.0, 1.0, 4.0]),
+    ("permutation", 8, ('grid',), {}, "float64", [[9.0, 10.0, 11.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0], [0.0, 1.0, 2.0]]),
+]
+
+# permutation's array arguments, named in the rows so that the rows stay plain literals.
+_PERMUTATION_INPUTS = {"arange": lambda d: (np.arange(6) * 3 + 1).astype(d),
+                       "grid": lambda d: np.arange(12).reshape(4, 3).astype(d)}
+# Functions whose dtype is a keyword argument (the rest: uint32 keys, bool, or the input's dtype).
+_RANDOM_DTYPE_KWARG = {"bits", "uniform", "normal", "randint"}
+
+
+def _random_call(row):
+    fn, seed, args, kwargs, dtype, _ = row
+    if fn == "permutation":
+        args = (_PERMUTATION_INPUTS[args[0]](np_dtype(dtype)),)
+    kwargs = dict(kwargs, dtype=np_dtype(dtype)) if fn in _RANDOM_DTYPE_KWARG else dict(kwargs)
+    return (np.array([0, seed], np.uint32),) + tuple(args), kwargs
+
+
+def _same_argument(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    return a == b
+
+
+def _jax_random_ref(fn):
+    def ref(*args, **kwargs):
+        for row in _JAX_RANDOM:
+            if row[0] != fn:
+                continue
+            want_args, want_kwargs = _random_call(row)
+            dtype = np.dtype(kwargs["dtype"]) if "dtype" in kwargs else None
+            if (len(args) == len(want_args) and all(_same_argument(a, b) for a, b in zip(args, want_args))
+                    and {k: v for k, v in kwargs.items() if k != "dtype"} ==
+                    {k: v for k, v in want_kwargs.items() if k != "dtype"}
+                    and (dtype is None or dtype == np.dtype(want_kwargs["dtype"]))):
+                return np.array(row[5], np.float64 if row[4] in FLOATS else np_dtype(row[4])).astype(np_dtype(row[4]))
+        raise KeyError(f"no JAX value for random.{fn}{args!r} {kwargs!r}")
+    return ref
+
+
+def _jax_random_samples(fn):
+    def gen(rng, dtype):
+        return [Sample(*_random_call(row)) for row in _JAX_RANDOM if row[0] == fn and row[4] == dtype]
+    return gen
+
+
+for _fn in ("split", "fold_in", "bits", "uniform", "normal", "randint", "bernoulli", "permutation"):
+    add("random." + _fn, getattr(erandom, _fn), _jax_random_ref(_fn), upcast_ref=False,
+        dtypes=tuple(dict.fromkeys(row[4] for row in _JAX_RANDOM if row[0] == _fn)),
+        samples=_jax_random_samples(_fn),
+        # Shapes and split's num are configuration; randint's bounds, bernoulli's p and fold_in's data stay
+        # traced under jit.
+        static_numbers=_fn == "split")
+
+ALL_OPS += OPS[_FIRST_OPS:]
