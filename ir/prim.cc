@@ -256,6 +256,28 @@ PrimInfo info_of(Prim p) {
     // runs `length` times over the leading axis of the xs (backwards when `reverse`); results: the final
     // carry, then the ys stacked along a new leading axis. unroll: iterations per loop trip (a code
     // generation hint).
+    // custom_jvp_call(args..., consts...): region 0 (args, consts) -> outs is the function; region 1
+    // (args, consts, tangents of args) -> (outs, tangents of outs) its JVP. Consts (values the user's
+    // functions close over) are not differentiated.
+    case Prim::CustomJvpCall: {
+      PrimInfo p = other("custom_jvp_call", 0, -1, {{"num_consts", K::Int}}, rules::custom_jvp_call);
+      p.num_regions = 2;
+      return p;
+    }
+    // custom_vjp_call(args..., consts...): region 0 (args, consts) -> outs; region 1, fwd: (args, consts) ->
+    // (outs, residuals); region 2, bwd: (residuals, cotangents of outs) -> cotangents of args.
+    case Prim::CustomVjpCall: {
+      PrimInfo p = other("custom_vjp_call", 0, -1, {{"num_consts", K::Int}}, rules::custom_vjp_call);
+      p.num_regions = 3;
+      return p;
+    }
+    // custom_lin(residuals..., tangents of args...): the tangents of a custom_vjp_call's outputs, defined only
+    // through its transpose, the region (bwd). Running it (forward mode) is an error.
+    case Prim::CustomLin: {
+      PrimInfo p = other("custom_lin", 0, -1, {{"num_res", K::Int}}, rules::custom_lin);
+      p.num_regions = 1;
+      return p;
+    }
     case Prim::Scan: {
       PrimInfo p = other("scan", 0, -1,
                          {{"num_consts", K::Int}, {"num_carry", K::Int}, {"length", K::Int}, {"reverse", K::Bool},

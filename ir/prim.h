@@ -47,7 +47,11 @@ namespace ember::ir {
   X(Cumlogsumexp, "cumlogsumexp")
 
 // Control flow: ops with regions (isolated bodies; what a region reads from outside is an explicit operand).
-#define EMBER_CONTROL_PRIMITIVES(X) X(Cond, "cond") X(While, "while") X(Scan, "scan")
+// custom_jvp_call/custom_vjp_call carry the user's derivative rules as regions; custom_lin is the linear
+// part of a custom_vjp_call after differentiation (its transpose runs the user's bwd).
+#define EMBER_CONTROL_PRIMITIVES(X)                                                                        \
+  X(Cond, "cond") X(While, "while") X(Scan, "scan") X(CustomJvpCall, "custom_jvp_call")                    \
+  X(CustomVjpCall, "custom_vjp_call") X(CustomLin, "custom_lin")
 
 #define EMBER_PRIMITIVES(X) \
   EMBER_UNARY_PRIMITIVES(X) EMBER_BINARY_PRIMITIVES(X) EMBER_OTHER_PRIMITIVES(X) EMBER_CONTROL_PRIMITIVES(X)

@@ -38,6 +38,9 @@ std::vector<Type> cumulative(const OpSignature& s);
 std::vector<Type> cond(const OpSignature& s);
 std::vector<Type> while_loop(const OpSignature& s);
 std::vector<Type> scan(const OpSignature& s);
+std::vector<Type> custom_jvp_call(const OpSignature& s);
+std::vector<Type> custom_vjp_call(const OpSignature& s);
+std::vector<Type> custom_lin(const OpSignature& s);
 
 // Helpers shared by rules (and by later rule files).
 std::string types_to_string(std::span<const Type> types);

@@ -119,4 +119,51 @@ std::vector<Type> scan(const OpSignature& s) {
   return results;
 }
 
+namespace {
+std::vector<Type> strong(std::span<const Type> types) {
+  std::vector<Type> out;
+  for (const Type& t : types) out.push_back(t.strong());
+  return out;
+}
+}  // namespace
+
+std::vector<Type> custom_jvp_call(const OpSignature& s) {
+  size_t n = s.operands.size() - size_t(count_attr(s, 0, "num_consts", s.operands.size()));
+  check_types(s.operands, param_types(s.regions[0]), "function region parameters");
+  std::vector<Type> jvp_params(s.operands.begin(), s.operands.end());
+  for (const Type& t : strong(s.operands.first(n))) jvp_params.push_back(t);
+  check_types(jvp_params, param_types(s.regions[1]), "jvp region parameters (args, consts, tangents of args)");
+  std::vector<Type> outs = result_types(s.regions[0]);
+  std::vector<Type> jvp_results = outs;
+  for (const Type& t : strong(outs)) jvp_results.push_back(t);
+  check_types(jvp_results, result_types(s.regions[1]), "jvp region results (outputs, their tangents)");
+  return outs;
+}
+
+std::vector<Type> custom_vjp_call(const OpSignature& s) {
+  size_t n = s.operands.size() - size_t(count_attr(s, 0, "num_consts", s.operands.size()));
+  check_types(s.operands, param_types(s.regions[0]), "function region parameters");
+  check_types(s.operands, param_types(s.regions[1]), "fwd region parameters");
+  std::vector<Type> outs = result_types(s.regions[0]), fwd = result_types(s.regions[1]);
+  if (fwd.size() < outs.size())
+    fail(ErrorKind::Type, "expected the fwd region to return the outputs " + types_to_string(outs) +
+                              " then residuals, got " + types_to_string(fwd));
+  check_types(outs, std::span<const Type>(fwd).first(outs.size()), "fwd region outputs");
+  std::vector<Type> bwd_params(fwd.begin() + ptrdiff_t(outs.size()), fwd.end());
+  for (const Type& t : strong(outs)) bwd_params.push_back(t);
+  check_types(bwd_params, param_types(s.regions[2]), "bwd region parameters (residuals, output cotangents)");
+  check_types(strong(s.operands.first(n)), result_types(s.regions[2]), "bwd region results (argument cotangents)");
+  return outs;
+}
+
+std::vector<Type> custom_lin(const OpSignature& s) {
+  size_t num_res = size_t(count_attr(s, 0, "num_res", s.operands.size()));
+  std::vector<Type> params = param_types(s.regions[0]);
+  if (params.size() < num_res)
+    fail(ErrorKind::Type, "expected the bwd region to take the " + std::to_string(num_res) + " residuals first");
+  check_types(s.operands.first(num_res), std::span<const Type>(params).first(num_res), "residuals");
+  check_types(s.operands.subspan(num_res), result_types(s.regions[0]), "tangents (as bwd's results)");
+  return strong(std::span<const Type>(params).subspan(num_res));
+}
+
 }  // namespace ember::ir::rules

@@ -354,6 +354,7 @@ ir::Function split_control_flow(const ir::Function& g, size_t n) {
 void register_control_transpose(ir::PrimTable<TransposeRule>& t) {
   t.set(Prim::Cond, cond_transpose);
   t.set(Prim::Scan, scan_transpose);
+  register_custom_transpose(t);
 }
 
 }  // namespace ember::transforms

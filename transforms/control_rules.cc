@@ -323,12 +323,14 @@ void register_control_jvp(ir::PrimTable<JvpRule>& t) {
   t.set(Prim::Cond, cond_jvp);
   t.set(Prim::While, while_jvp);
   t.set(Prim::Scan, scan_jvp);
+  register_custom_jvp(t);
 }
 
 void register_control_batching(ir::PrimTable<BatchRule>& t) {
   t.set(Prim::Cond, cond_batch);
   t.set(Prim::While, while_batch);
   t.set(Prim::Scan, scan_batch);
+  register_custom_batching(t);
 }
 
 }  // namespace ember::transforms

@@ -1,4 +1,4 @@
-// Rules of the control-flow primitives (cond, while, scan) for the jvp and batching tables.
+// Rules of the primitives with regions (control flow and custom derivatives) for the transform tables.
 #pragma once
 
 #include "transforms/jvp.h"
@@ -10,6 +10,10 @@ namespace ember::transforms {
 void register_control_jvp(ir::PrimTable<JvpRule>& table);
 void register_control_batching(ir::PrimTable<BatchRule>& table);
 void register_control_transpose(ir::PrimTable<TransposeRule>& table);
+// custom_jvp_call, custom_vjp_call, custom_lin (custom_rules.cc)
+void register_custom_jvp(ir::PrimTable<JvpRule>& table);
+void register_custom_batching(ir::PrimTable<BatchRule>& table);
+void register_custom_transpose(ir::PrimTable<TransposeRule>& table);
 
 // Before partial evaluation (linearize): a control-flow op that jvp emitted computes primal results and
 // tangents together; this replaces each by a primal op (which also returns the residuals the tangents need)

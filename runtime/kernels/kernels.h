@@ -24,7 +24,7 @@ void register_sort(KernelTable& table);
 void register_cumulative(KernelTable& table);
 // erf_inv, lgamma, digamma, polygamma, bessel_i0e, bessel_i1e, population_count (special.cc)
 void register_special(KernelTable& table);
-// cond, while, scan: run their regions (control.cc)
+// cond, while, scan, custom_jvp_call, custom_vjp_call: run their regions (control.cc)
 void register_control(KernelTable& table);
 
 }  // namespace ember::runtime::kernels

@@ -104,6 +104,31 @@ OpSpec control_spec(Prim p, DType d) {
       s.regions.push_back(region({x, x}, [&](auto& e, auto& v) { return std::vector<ir::Value>{v[1], rev(e, v[0])}; }));
       return s;
     }
+    case Prim::CustomJvpCall: {
+      OpSpec s{{x}, {int_attr(0)}};
+      s.regions.push_back(region({x}, [&](auto& e, auto& v) { return std::vector<ir::Value>{rev(e, v[0])}; }));
+      s.regions.push_back(region({x, x.strong()}, [&](auto& e, auto& v) {
+        return std::vector<ir::Value>{rev(e, v[0]), rev(e, v[1])};
+      }));
+      return s;
+    }
+    case Prim::CustomVjpCall: {
+      // fwd keeps x as the residual; bwd reverses the cotangent (the transpose of rev).
+      OpSpec s{{x}, {int_attr(0)}};
+      s.regions.push_back(region({x}, [&](auto& e, auto& v) { return std::vector<ir::Value>{rev(e, v[0])}; }));
+      s.regions.push_back(region({x}, [&](auto& e, auto& v) { return std::vector<ir::Value>{rev(e, v[0]), v[0]}; }));
+      s.regions.push_back(region({x, x.strong()}, [&](auto& e, auto& v) {
+        return std::vector<ir::Value>{rev(e, v[1])};
+      }));
+      return s;
+    }
+    case Prim::CustomLin: {
+      OpSpec s{{x, x.strong()}, {int_attr(1)}};
+      s.regions.push_back(region({x, x.strong()}, [&](auto& e, auto& v) {
+        return std::vector<ir::Value>{rev(e, v[1])};
+      }));
+      return s;
+    }
     default:
       throw std::logic_error("sample_ops: not a control-flow primitive");
   }
@@ -180,6 +205,9 @@ OpSpec spec_for(Prim p, DType d) {
     case Prim::Cond:
     case Prim::While:
     case Prim::Scan:
+    case Prim::CustomJvpCall:
+    case Prim::CustomVjpCall:
+    case Prim::CustomLin:
       return control_spec(p, d);
     default:
       break;

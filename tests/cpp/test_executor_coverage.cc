@@ -51,6 +51,10 @@ TEST_CASE("reference executor: every primitive runs in every dtype it accepts") 
       std::optional<Function> f = testing::sample_function(p, d);
       if (!f) continue;
       std::string what = std::string(prim_name(p)) + " x " + std::string(dtype_name(d));
+      if (p == Prim::CustomLin) {  // defined only through its transpose: running it is a clear error
+        CHECK_THROWS_AS(runtime::execute(*f, sample_args(*f)), Error);
+        continue;
+      }
       try {
         std::vector<runtime::Array> out = runtime::execute(*f, sample_args(*f));
         std::vector<Type> expected = f->body.result_types();
