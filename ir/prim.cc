@@ -278,6 +278,13 @@ PrimInfo info_of(Prim p) {
       p.num_regions = 1;
       return p;
     }
+    // checkpoint(args...): the region (args) -> outs, run as is; reverse mode saves only what `policy`
+    // (CheckpointPolicy) allows of its intermediates and recomputes the rest in the backward pass.
+    case Prim::Checkpoint: {
+      PrimInfo p = other("checkpoint", 0, -1, {{"policy", K::Int}}, rules::checkpoint);
+      p.num_regions = 1;
+      return p;
+    }
     case Prim::Scan: {
       PrimInfo p = other("scan", 0, -1,
                          {{"num_consts", K::Int}, {"num_carry", K::Int}, {"length", K::Int}, {"reverse", K::Bool},

@@ -48,10 +48,11 @@ namespace ember::ir {
 
 // Control flow: ops with regions (isolated bodies; what a region reads from outside is an explicit operand).
 // custom_jvp_call/custom_vjp_call carry the user's derivative rules as regions; custom_lin is the linear
-// part of a custom_vjp_call after differentiation (its transpose runs the user's bwd).
+// part of a custom_vjp_call after differentiation (its transpose runs the user's bwd). checkpoint marks a
+// region whose intermediates reverse mode recomputes instead of storing.
 #define EMBER_CONTROL_PRIMITIVES(X)                                                                        \
   X(Cond, "cond") X(While, "while") X(Scan, "scan") X(CustomJvpCall, "custom_jvp_call")                    \
-  X(CustomVjpCall, "custom_vjp_call") X(CustomLin, "custom_lin")
+  X(CustomVjpCall, "custom_vjp_call") X(CustomLin, "custom_lin") X(Checkpoint, "checkpoint")
 
 #define EMBER_PRIMITIVES(X) \
   EMBER_UNARY_PRIMITIVES(X) EMBER_BINARY_PRIMITIVES(X) EMBER_OTHER_PRIMITIVES(X) EMBER_CONTROL_PRIMITIVES(X)
@@ -73,6 +74,11 @@ inline constexpr int kNumPrims = 0
 // (NaN for inexact dtypes, the minimum of signed and the maximum of unsigned integers, true for bool) for
 // out-of-bounds slices and makes scatter drop out-of-bounds updates.
 enum class IndexMode : int64_t { Clip = 0, FillOrDrop = 1 };
+
+// What reverse mode keeps of a checkpoint region's intermediates (the `policy` attribute), as JAX's
+// checkpoint_policies: nothing (recompute all from the region's inputs), the results of dot_general, or
+// everything (an ordinary function).
+enum class CheckpointPolicy : int64_t { NothingSaveable = 0, DotsSaveable = 1, EverythingSaveable = 2 };
 
 enum PrimFlag : uint32_t {
   kUnaryElementwise = 1u << 0,   // one operand, result element i from operand element i

@@ -166,4 +166,13 @@ std::vector<Type> custom_lin(const OpSignature& s) {
   return strong(std::span<const Type>(params).subspan(num_res));
 }
 
+std::vector<Type> checkpoint(const OpSignature& s) {
+  int64_t policy = attr_int(s.attrs, 0);
+  if (policy < 0 || policy > int64_t(CheckpointPolicy::EverythingSaveable))
+    fail(ErrorKind::Value, "expected policy 0 (nothing saveable), 1 (dots saveable) or 2 (everything saveable), got " +
+                               std::to_string(policy));
+  check_types(s.operands, param_types(s.regions[0]), "region parameters");
+  return result_types(s.regions[0]);
+}
+
 }  // namespace ember::ir::rules

@@ -333,6 +333,15 @@ ir::Function split_control_flow(const ir::Function& g, size_t n) {
       for (size_t i = nc_all + scan_primal_ys(body, nc_all); i < op.results.size(); ++i) unknown[op.results[i].id] = true;
       continue;
     }
+    if (any && op.prim == Prim::Checkpoint) {
+      Values results = split_checkpoint(b, op, operands);
+      size_t m = op.results.size() / 2;
+      for (size_t i = 0; i < op.results.size(); ++i) {
+        map[op.results[i].id] = results[i];
+        unknown[op.results[i].id] = i >= m;
+      }
+      continue;
+    }
     if (any && op.prim == Prim::While)
       throw make_error(ErrorKind::NotImplemented, ir::prim_name(op.prim),
                        "reverse-mode differentiation of ", ir::prim_name(op.prim),
@@ -355,6 +364,7 @@ void register_control_transpose(ir::PrimTable<TransposeRule>& t) {
   t.set(Prim::Cond, cond_transpose);
   t.set(Prim::Scan, scan_transpose);
   register_custom_transpose(t);
+  register_checkpoint_transpose(t);
 }
 
 }  // namespace ember::transforms

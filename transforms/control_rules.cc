@@ -324,6 +324,7 @@ void register_control_jvp(ir::PrimTable<JvpRule>& t) {
   t.set(Prim::While, while_jvp);
   t.set(Prim::Scan, scan_jvp);
   register_custom_jvp(t);
+  register_checkpoint_jvp(t);
 }
 
 void register_control_batching(ir::PrimTable<BatchRule>& t) {
@@ -331,6 +332,7 @@ void register_control_batching(ir::PrimTable<BatchRule>& t) {
   t.set(Prim::While, while_batch);
   t.set(Prim::Scan, scan_batch);
   register_custom_batching(t);
+  register_checkpoint_batching(t);
 }
 
 }  // namespace ember::transforms

@@ -14,6 +14,12 @@ void register_control_transpose(ir::PrimTable<TransposeRule>& table);
 void register_custom_jvp(ir::PrimTable<JvpRule>& table);
 void register_custom_batching(ir::PrimTable<BatchRule>& table);
 void register_custom_transpose(ir::PrimTable<TransposeRule>& table);
+// checkpoint (checkpoint_rules.cc)
+void register_checkpoint_jvp(ir::PrimTable<JvpRule>& table);
+void register_checkpoint_batching(ir::PrimTable<BatchRule>& table);
+void register_checkpoint_transpose(ir::PrimTable<TransposeRule>& table);
+// The split of jvp's checkpoint for split_control_flow: (outputs..., tangents...).
+std::vector<Value> split_checkpoint(ir::Builder& b, const ir::Op& op, std::span<const Value> operands);
 
 // Before partial evaluation (linearize): a control-flow op that jvp emitted computes primal results and
 // tangents together; this replaces each by a primal op (which also returns the residuals the tangents need)

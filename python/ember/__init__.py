@@ -18,6 +18,7 @@ from ._device import Device, devices, default_backend  # noqa: E402
 from ._jit import jit, make_ir  # noqa: E402
 from ._dlpack import from_dlpack  # noqa: E402
 from ._custom import custom_jvp, custom_vjp  # noqa: E402
+from ._checkpoint import checkpoint, checkpoint_policies, remat  # noqa: E402
 from ._transforms import (  # noqa: E402
     grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp, vmap)
 from . import _array  # noqa: E402,F401  (attaches Array's Python-level methods)
@@ -38,6 +39,9 @@ __all__ = [
     "vjp",
     "vmap",
     "ConcretizationError",
+    "checkpoint",
+    "checkpoint_policies",
+    "remat",
     "custom_jvp",
     "custom_vjp",
     "Device",

@@ -69,7 +69,8 @@ void scan_kernel(const KernelArgs& a) {
   for (size_t i = 0; i < num_carry; ++i) a.outputs[i].buffer = carry[i].buffer;
 }
 
-// custom_jvp_call and custom_vjp_call run the function (region 0); the rules matter only to transforms.
+// custom_jvp_call, custom_vjp_call and checkpoint run the function (region 0); the rest matters only to
+// transforms.
 void custom_call_kernel(const KernelArgs& a) {
   std::vector<Array> results = execute_body(a.regions[0], a.inputs);
   for (size_t i = 0; i < results.size(); ++i) a.outputs[i].buffer = results[i].buffer;
@@ -80,6 +81,7 @@ void custom_call_kernel(const KernelArgs& a) {
 void register_control(KernelTable& t) {
   t.set(Prim::CustomJvpCall, custom_call_kernel);
   t.set(Prim::CustomVjpCall, custom_call_kernel);
+  t.set(Prim::Checkpoint, custom_call_kernel);
   t.set_unsupported(Prim::CustomLin,
                     "forward-mode differentiation (jvp, jacfwd, linearize's linear function) of a custom_vjp "
                     "function is not defined: it has only a reverse-mode rule (use grad, vjp or jacrev)");

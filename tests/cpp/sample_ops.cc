@@ -122,6 +122,13 @@ OpSpec control_spec(Prim p, DType d) {
       }));
       return s;
     }
+    case Prim::Checkpoint: {
+      OpSpec s{{x, x}, {int_attr(0)}};
+      s.regions.push_back(region({x, x}, [&](auto& e, auto& v) {
+        return std::vector<ir::Value>{rev(e, v[0]), v[1]};
+      }));
+      return s;
+    }
     case Prim::CustomLin: {
       OpSpec s{{x, x.strong()}, {int_attr(1)}};
       s.regions.push_back(region({x, x.strong()}, [&](auto& e, auto& v) {
@@ -208,6 +215,7 @@ OpSpec spec_for(Prim p, DType d) {
     case Prim::CustomJvpCall:
     case Prim::CustomVjpCall:
     case Prim::CustomLin:
+    case Prim::Checkpoint:
       return control_spec(p, d);
     default:
       break;

@@ -13,8 +13,8 @@ def test_every_primitive_has_a_lax_function():
     names = {
         "not": "bitwise_not", "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
         "iota": "broadcasted_iota", "constant": None, "while": "while_loop",
-        # made by em.custom_jvp / em.custom_vjp (and their differentiation), not called directly
-        "custom_jvp_call": None, "custom_vjp_call": None, "custom_lin": None,
+        # made by em.custom_jvp / em.custom_vjp / em.checkpoint (and their differentiation), not called directly
+        "custom_jvp_call": None, "custom_vjp_call": None, "custom_lin": None, "checkpoint": None,
     }
     for prim in _core.primitive_names():
         fn = names.get(prim, prim)
