@@ -152,7 +152,10 @@ std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs
   }
   // In a trace with values, the op also runs on its operands' values (when all have one).
   std::vector<runtime::Array> data;
-  bool compute = trace->with_values();
+  // Effects run when the traced program runs, not while tracing it.
+  bool compute = trace->with_values() && !ir::has_flag(p, ir::kSideEffect);
+  for (const ir::Body& r : regions)
+    for (const ir::Op& op : r.ops) compute = compute && !ir::has_side_effects(op);
   for (const Tensor& t : operands) {
     if (!compute) break;
     compute = t.has_data();

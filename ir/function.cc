@@ -122,4 +122,12 @@ Values Builder::add_typed(Prim p, std::span<const Value> operands, Attrs attrs,
   return Values(added.results.begin(), added.results.end());
 }
 
+bool has_side_effects(const Op& op) {
+  if (has_flag(op.prim, kSideEffect)) return true;
+  for (const Body& r : op.regions)
+    for (const Op& inner : r.ops)
+      if (has_side_effects(inner)) return true;
+  return false;
+}
+
 }  // namespace ember::ir

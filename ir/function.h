@@ -87,6 +87,8 @@ bool bodies_equal(const Body& a, const Body& b);
 size_t body_hash(const Body& b);
 // An op's identity for CSE: primitive, operands, attributes and regions (not results or location).
 bool ops_equivalent(const Op& a, const Op& b);
+// Whether running the op has an effect beyond its results (a kSideEffect primitive, or one in a region).
+bool has_side_effects(const Op& op);
 size_t op_hash(const Op& op);
 
 // Appends ops to a body, running each primitive's shape rule as the op is built (DESIGN §3: a bad shape is

@@ -297,6 +297,17 @@ class Parser {
  public:
   Parser(std::string_view text, bool check) : lex_(text), check_(check) {}
 
+  // "f32[2], ~i32[]" (empty text: no types).
+  std::vector<Type> parse_type_list() {
+    std::vector<Type> out;
+    if (lex_.peek().kind != Tok::End) {
+      do out.push_back(parse_type());
+      while (accept_punct(','));
+    }
+    if (lex_.peek().kind != Tok::End) error("end of the type list");
+    return out;
+  }
+
   Function parse() {
     Function f;
     expect_keyword("func");
@@ -762,6 +773,8 @@ class Parser {
 }  // namespace
 
 Function parse_function(std::string_view text) { return Parser(text, true).parse(); }
+
+std::vector<Type> parse_types(std::string_view text) { return Parser(text, true).parse_type_list(); }
 
 namespace detail {
 Function parse_function_unchecked(std::string_view text) { return Parser(text, false).parse(); }

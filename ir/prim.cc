@@ -285,6 +285,17 @@ PrimInfo info_of(Prim p) {
       p.num_regions = 1;
       return p;
     }
+    // pure_callback(args...): calls host function `callback` (runtime::host_callback) with the args' values;
+    // it returns arrays of `result_types` (text form). vmap_method: 0 calls it once per batch member, 1
+    // calls it once with every operand batched along a new leading axis.
+    case Prim::PureCallback:
+      return other("pure_callback", 0, -1,
+                   {{"callback", K::Int}, {"result_types", K::String}, {"vmap_method", K::Int}},
+                   rules::pure_callback, kAnyClass, kHostCallback);
+    // debug_callback(args...): calls host function `callback` for its effect (printing); no results.
+    case Prim::DebugCallback:
+      return other("debug_callback", 0, -1, {{"callback", K::Int}}, rules::debug_callback, kAnyClass,
+                   kHostCallback | kSideEffect);
     case Prim::Scan: {
       PrimInfo p = other("scan", 0, -1,
                          {{"num_consts", K::Int}, {"num_carry", K::Int}, {"length", K::Int}, {"reverse", K::Bool},

@@ -52,7 +52,8 @@ namespace ember::ir {
 // region whose intermediates reverse mode recomputes instead of storing.
 #define EMBER_CONTROL_PRIMITIVES(X)                                                                        \
   X(Cond, "cond") X(While, "while") X(Scan, "scan") X(CustomJvpCall, "custom_jvp_call")                    \
-  X(CustomVjpCall, "custom_vjp_call") X(CustomLin, "custom_lin") X(Checkpoint, "checkpoint")
+  X(CustomVjpCall, "custom_vjp_call") X(CustomLin, "custom_lin") X(Checkpoint, "checkpoint")               \
+  X(PureCallback, "pure_callback") X(DebugCallback, "debug_callback")
 
 #define EMBER_PRIMITIVES(X) \
   EMBER_UNARY_PRIMITIVES(X) EMBER_BINARY_PRIMITIVES(X) EMBER_OTHER_PRIMITIVES(X) EMBER_CONTROL_PRIMITIVES(X)
@@ -88,6 +89,8 @@ enum PrimFlag : uint32_t {
   kReduction = 1u << 4,          // reduce over `axes`
   kScatter = 1u << 5,            // scatter and its combining variants (operand, indices, updates)
   kCumulative = 1u << 6,         // cumulative reduction along `axis`
+  kHostCallback = 1u << 7,       // calls back into the host program: never folded at compile time
+  kSideEffect = 1u << 8,         // observable effect: kept by DCE, never merged by CSE, run in program order
 };
 
 // What an elementwise primitive's result dtype is, given its operand dtype.

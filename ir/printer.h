@@ -15,5 +15,7 @@ struct PrintOptions {
 std::string print(const Function& f, const PrintOptions& options = {});
 // Throws ember::Error (ValueError) naming the line and column of the first problem.
 Function parse_function(std::string_view text);
+// A comma-separated list of types in the text form ("f32[2,3], ~i32[]"); throws ember::Error.
+std::vector<Type> parse_types(std::string_view text);
 
 }  // namespace ember::ir

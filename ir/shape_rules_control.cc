@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ir/function.h"
+#include "ir/printer.h"
 #include "ir/shape_rules.h"
 
 namespace ember::ir::rules {
@@ -174,5 +175,14 @@ std::vector<Type> checkpoint(const OpSignature& s) {
   check_types(s.operands, param_types(s.regions[0]), "region parameters");
   return result_types(s.regions[0]);
 }
+
+std::vector<Type> pure_callback(const OpSignature& s) {
+  int64_t method = attr_int(s.attrs, 2);
+  if (method != 0 && method != 1)
+    fail(ErrorKind::Value, "expected vmap_method 0 (sequential) or 1 (broadcast_all), got " + std::to_string(method));
+  return parse_types(std::get<std::string>(s.attrs[1]));
+}
+
+std::vector<Type> debug_callback(const OpSignature&) { return {}; }
 
 }  // namespace ember::ir::rules

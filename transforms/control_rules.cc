@@ -325,6 +325,7 @@ void register_control_jvp(ir::PrimTable<JvpRule>& t) {
   t.set(Prim::Scan, scan_jvp);
   register_custom_jvp(t);
   register_checkpoint_jvp(t);
+  register_callback_jvp(t);
 }
 
 void register_control_batching(ir::PrimTable<BatchRule>& t) {
@@ -333,6 +334,7 @@ void register_control_batching(ir::PrimTable<BatchRule>& t) {
   t.set(Prim::Scan, scan_batch);
   register_custom_batching(t);
   register_checkpoint_batching(t);
+  register_callback_batching(t);
 }
 
 }  // namespace ember::transforms

@@ -14,6 +14,9 @@ void register_control_transpose(ir::PrimTable<TransposeRule>& table);
 void register_custom_jvp(ir::PrimTable<JvpRule>& table);
 void register_custom_batching(ir::PrimTable<BatchRule>& table);
 void register_custom_transpose(ir::PrimTable<TransposeRule>& table);
+// pure_callback, debug_callback (callback_rules.cc)
+void register_callback_jvp(ir::PrimTable<JvpRule>& table);
+void register_callback_batching(ir::PrimTable<BatchRule>& table);
 // checkpoint (checkpoint_rules.cc)
 void register_checkpoint_jvp(ir::PrimTable<JvpRule>& table);
 void register_checkpoint_batching(ir::PrimTable<BatchRule>& table);

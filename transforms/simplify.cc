@@ -156,7 +156,7 @@ ir::Function dce(const ir::Function& f) {
   for (Value r : body.results) live[r.id] = true;
   for (size_t k = body.ops.size(); k-- > 0;) {
     const ir::Op& op = body.ops[k];
-    bool any = false;
+    bool any = ir::has_side_effects(op);
     for (Value r : op.results) any = any || live[r.id];
     if (!any) continue;
     keep[k] = true;
@@ -179,6 +179,10 @@ ir::Function cse(const ir::Function& f) {
     probe.attrs = op.attrs;
     probe.regions = op.regions;
     probe.results = op.results;  // only the count matters for equivalence
+    if (ir::has_side_effects(op)) {  // two prints are two prints
+      r.copy_with(op, operands);
+      continue;
+    }
     size_t h = ir::op_hash(probe);
     bool merged = false;
     auto [first, last] = seen.equal_range(h);
@@ -223,7 +227,8 @@ ir::Function fold_constants(const ir::Function& f, const ConstantEvaluator& eval
   for (const ir::Op& op : f.body.ops) {
     std::vector<Value> x = r.mapped_operands(op);
     def.resize(r.out_body().types.size(), -1);
-    bool foldable = op.prim != Prim::Constant && op.regions.empty() && !op.results.empty();
+    bool foldable = op.prim != Prim::Constant && op.regions.empty() && !op.results.empty() &&
+                    !ir::has_flag(op.prim, ir::kHostCallback);
     std::vector<ir::Literal> literals;
     for (Value v : x) {
       int64_t d = def[v.id];

@@ -19,12 +19,13 @@ from ._jit import jit, make_ir  # noqa: E402
 from ._dlpack import from_dlpack  # noqa: E402
 from ._custom import custom_jvp, custom_vjp  # noqa: E402
 from ._checkpoint import checkpoint, checkpoint_policies, remat  # noqa: E402
+from ._callback import pure_callback  # noqa: E402
 from ._transforms import (  # noqa: E402
     grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp, vmap)
 from . import _array  # noqa: E402,F401  (attaches Array's Python-level methods)
 from . import lax, numpy, testing, tree_util  # noqa: E402
 from . import nn  # noqa: E402
-from . import random  # noqa: E402
+from . import debug, random  # noqa: E402
 
 __all__ = [
     "Array",
@@ -44,6 +45,8 @@ __all__ = [
     "remat",
     "custom_jvp",
     "custom_vjp",
+    "debug",
+    "pure_callback",
     "Device",
     "IR",
     "default_backend",

@@ -54,5 +54,6 @@ void init_ir(py::module_& m);
 void init_indexing(py::module_& m);  // after init_array
 void init_interop(py::module_& m);   // after init_array
 void init_transforms(py::module_& m);
+void init_callbacks(py::module_& m);
 
 }  // namespace ember::python

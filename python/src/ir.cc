@@ -40,6 +40,7 @@ void init_ir(py::module_& m) {
       .def_property_readonly("ndim", &ir::Type::rank)
       .def_property_readonly("size", &ir::Type::numel)
       .def_property_readonly("weak_type", [](const ir::Type& t) { return t.weak; })
+      .def_property_readonly("ir_text", [](const ir::Type& t) { return ir::to_string(t); })
       .def("__repr__", [](const ir::Type& t) {
         return "ShapeDtypeStruct(shape=" + ir::shape_to_string(t.shape) + ", dtype=" +
                std::string(ir::dtype_numpy_name(t.dtype)) + (t.weak ? ", weak_type=True)" : ")");

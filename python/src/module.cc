@@ -90,4 +90,5 @@ PYBIND11_MODULE(_core, m) {
   ember::python::init_indexing(m);
   ember::python::init_interop(m);
   ember::python::init_transforms(m);
+  ember::python::init_callbacks(m);
 }

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ir/printer.h"
+#include "runtime/host_callback.h"
 #include "runtime/kernels/kernels.h"
 
 namespace ember::runtime::kernels {
@@ -76,9 +78,31 @@ void custom_call_kernel(const KernelArgs& a) {
   for (size_t i = 0; i < results.size(); ++i) a.outputs[i].buffer = results[i].buffer;
 }
 
+void pure_callback_kernel(const KernelArgs& a) {
+  std::vector<Array> results = host_callback(ir::attr_int(a.attrs, 0), "pure_callback")(a.inputs);
+  if (results.size() != a.outputs.size())
+    throw Error(ErrorKind::Value,
+                "expected the callback to return " + std::to_string(a.outputs.size()) + " arrays, got " +
+                    std::to_string(results.size()),
+                "pure_callback");
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ir::Type &want = a.outputs[i].type, &got = results[i].type;
+    if (want.dtype != got.dtype || !(want.shape == got.shape))
+      throw Error(ErrorKind::Type,
+                  "expected the callback's result " + std::to_string(i) + " to be " + ir::to_string(want) +
+                      " (as declared), got " + ir::to_string(got),
+                  "pure_callback");
+    a.outputs[i].buffer = results[i].buffer;
+  }
+}
+
+void debug_callback_kernel(const KernelArgs& a) { host_callback(ir::attr_int(a.attrs, 0), "debug_callback")(a.inputs); }
+
 }  // namespace
 
 void register_control(KernelTable& t) {
+  t.set(Prim::PureCallback, pure_callback_kernel);
+  t.set(Prim::DebugCallback, debug_callback_kernel);
   t.set(Prim::CustomJvpCall, custom_call_kernel);
   t.set(Prim::CustomVjpCall, custom_call_kernel);
   t.set(Prim::Checkpoint, custom_call_kernel);

@@ -5,6 +5,8 @@
 
 #include "ir/error.h"
 #include "ir/numeric.h"
+#include "ir/printer.h"
+#include "runtime/host_callback.h"
 #include "transforms/emit.h"
 
 namespace ember::testing {
@@ -129,6 +131,17 @@ OpSpec control_spec(Prim p, DType d) {
       }));
       return s;
     }
+    case Prim::PureCallback: {
+      // The identity, called back (a host function registered once for all samples).
+      static const int64_t identity = runtime::register_host_callback(
+          [](std::span<const runtime::Array> in) { return std::vector<runtime::Array>(in.begin(), in.end()); });
+      return {{x}, {int_attr(identity), Attr(ir::to_string(x)), int_attr(0)}};
+    }
+    case Prim::DebugCallback: {
+      static const int64_t ignore =
+          runtime::register_host_callback([](std::span<const runtime::Array>) { return std::vector<runtime::Array>{}; });
+      return {{x}, {int_attr(ignore)}};
+    }
     case Prim::CustomLin: {
       OpSpec s{{x, x.strong()}, {int_attr(1)}};
       s.regions.push_back(region({x, x.strong()}, [&](auto& e, auto& v) {
@@ -216,6 +229,8 @@ OpSpec spec_for(Prim p, DType d) {
     case Prim::CustomVjpCall:
     case Prim::CustomLin:
     case Prim::Checkpoint:
+    case Prim::PureCallback:
+    case Prim::DebugCallback:
       return control_spec(p, d);
     default:
       break;

@@ -15,6 +15,8 @@ def test_every_primitive_has_a_lax_function():
         "iota": "broadcasted_iota", "constant": None, "while": "while_loop",
         # made by em.custom_jvp / em.custom_vjp / em.checkpoint (and their differentiation), not called directly
         "custom_jvp_call": None, "custom_vjp_call": None, "custom_lin": None, "checkpoint": None,
+        "debug_callback": None,  # ember.debug.callback / ember.debug.print
+        "pure_callback": None,  # ember.pure_callback (top level, as jax.pure_callback)
     }
     for prim in _core.primitive_names():
         fn = names.get(prim, prim)
