@@ -343,9 +343,9 @@ ir::Function split_control_flow(const ir::Function& g, size_t n) {
       continue;
     }
     if (any && op.prim == Prim::While)
-      throw make_error(ErrorKind::NotImplemented, ir::prim_name(op.prim),
-                       "reverse-mode differentiation of ", ir::prim_name(op.prim),
-                       " is not supported yet (forward mode is: use jvp/jacfwd, or cond)");
+      throw make_error(ErrorKind::NotImplemented, "while",
+                       "reverse-mode differentiation of while_loop needs a bound on its trip count: pass "
+                       "max_steps= to while_loop (forward mode works without one)");
     types.clear();
     for (Value r : op.results) types.push_back(in.type(r));
     ir::Values rs = b.add_typed(op.prim, operands, op.attrs, op.regions, types);

@@ -79,7 +79,27 @@ std::vector<Value> cond_jvp(JvpArgs& a) {
   return tangents;
 }
 
+// A bounded while (max_steps >= 0) is differentiated as its scan form, so reverse mode can split it.
+std::vector<Value> bounded_while_jvp(JvpArgs& a) {
+  std::vector<Type> types;
+  for (Value v : a.x) types.push_back(a.e.type(v));
+  ir::Function f = bounded_while_as_scans(a.op, types);
+  std::vector<bool> mask;
+  Values args(a.x.begin(), a.x.end());
+  for (size_t i = 0; i < a.x.size(); ++i) {
+    mask.push_back(a.t[i].valid() && inexact(a.e, a.x[i]));
+    if (mask.back()) args.push_back(a.t[i]);
+  }
+  Values out = inline_body(a.e.builder(), jvp(f, mask).body, args);
+  size_t n = a.y.size();
+  a.new_y.assign(out.begin(), out.begin() + ptrdiff_t(n));
+  Values tangents;
+  for (size_t i = 0; i < n; ++i) tangents.push_back(inexact(a.e, a.y[i]) ? out[n + i] : Value{});
+  return tangents;
+}
+
 std::vector<Value> while_jvp(JvpArgs& a) {
+  if (ir::attr_int(a.op.attrs, 2) >= 0) return bounded_while_jvp(a);
   size_t nc = size_t(ir::attr_int(a.op.attrs, 0)), nb = size_t(ir::attr_int(a.op.attrs, 1));
   size_t n = a.x.size() - nc - nb;
   // Tangents: of the body's constants that have one, and of every inexact carry.

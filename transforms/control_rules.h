@@ -17,6 +17,9 @@ void register_custom_transpose(ir::PrimTable<TransposeRule>& table);
 // pure_callback, debug_callback (callback_rules.cc)
 void register_callback_jvp(ir::PrimTable<JvpRule>& table);
 void register_callback_batching(ir::PrimTable<BatchRule>& table);
+// A while op with max_steps >= 0 as an equivalent function of two nested scans with a checkpointed inner
+// scan (bounded_while.cc): reverse mode through it stores about sqrt(max_steps) carries.
+ir::Function bounded_while_as_scans(const ir::Op& op, const std::vector<Type>& operand_types);
 // checkpoint (checkpoint_rules.cc)
 void register_checkpoint_jvp(ir::PrimTable<JvpRule>& table);
 void register_checkpoint_batching(ir::PrimTable<BatchRule>& table);

@@ -143,9 +143,13 @@ def cond(pred, true_fun: Callable, false_fun: Callable, *operands):
     return _branches("cond", lax.convert_element_type(p, _np.int32), [false_fun, true_fun], operands)
 
 
-def while_loop(cond_fun: Callable, body_fun: Callable, init_val):
+def while_loop(cond_fun: Callable, body_fun: Callable, init_val, *, max_steps: int | None = None):
     """Repeats `val = body_fun(val)` while `cond_fun(val)`, as jax.lax.while_loop; the carry keeps its tree,
     shapes and dtypes.
+
+    `max_steps` (ember's addition) bounds the trip count: running more steps is an error, and the loop can
+    then be differentiated in reverse mode (grad), storing about sqrt(max_steps) carries (two-level
+    checkpointing) — JAX cannot differentiate while_loop in reverse at all.
 
     >>> import ember as em
     >>> int(em.lax.while_loop(lambda i: i < 10, lambda i: i + 3, 0))
@@ -165,8 +169,10 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val):
     cond_ir = _core.with_param_layout(c.ir, list(range(n, n + len(c.captures))) + list(range(n)))
     body_ir = _core.with_param_layout(b.ir, list(range(n, n + len(b.captures))) + list(range(n)))
     operands = c.captures + b.captures + [_conform(x, a) for x, a in zip(leaves, avals)]
+    if max_steps is not None and int(max_steps) < 0:
+        raise ValueError(f"[while_loop] expected max_steps >= 0, got {max_steps}")
     out = _bind("while", operands, [cond_ir, body_ir], cond_nconsts=len(c.captures), body_nconsts=len(b.captures),
-                max_steps=-1)
+                max_steps=-1 if max_steps is None else int(max_steps))
     return tree_unflatten(tree, out)
 
 
