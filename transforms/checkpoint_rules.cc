@@ -17,13 +17,6 @@ namespace {
 
 using Values = std::vector<Value>;
 
-ir::Function as_function(const ir::Body& b) {
-  ir::Function f;
-  f.name = "checkpoint";
-  f.body = b;
-  return f;
-}
-
 std::vector<Value> checkpoint_jvp(JvpArgs& a) {
   // Every inexact operand gets a tangent (zeros where there is none), so split_checkpoint can read the
   // operand layout back from the types.
@@ -77,8 +70,7 @@ Batched checkpoint_batch(BatchArgs& a) {
 Values split_checkpoint(ir::Builder& b, const ir::Op& op, std::span<const Value> operands) {
   const ir::Body& body = op.regions[0];
   // Operands are (primals, tangents of the inexact primals): checkpoint_jvp's layout.
-  size_t n = 0, inexact = 0;
-  while (n + inexact < operands.size()) inexact += ir::is_inexact(body.type(body.params[n++]).dtype);
+  size_t n = primal_count(body, body.params);
   size_t m = body.results.size() / 2;
   Linearized parts = partial_eval(split_control_flow(as_function(body), n), n, m);
   const ir::Body& primal = parts.primal.body;

@@ -10,16 +10,18 @@
 
 namespace ember::transforms {
 
+// The number of primals in a group of values laid out as (primals, a tangent for each inexact primal), as
+// the jvp rules of scan and checkpoint emit them: n + (inexact among the first n) grows strictly with n, so
+// exactly one n accounts for the whole group.
+size_t primal_count(const ir::Body& body, std::span<const Value> group) {
+  size_t n = 0, inexact = 0;
+  while (n + inexact < group.size()) inexact += ir::is_inexact(body.type(group[n++]).dtype);
+  return n;
+}
+
 namespace {
 
 using Values = std::vector<Value>;
-
-ir::Function as_function(const ir::Body& b, std::string name) {
-  ir::Function f;
-  f.name = std::move(name);
-  f.body = b;
-  return f;
-}
 
 std::vector<Type> result_types(const ir::Body& b, size_t from = 0) {
   std::vector<Type> out;
@@ -39,7 +41,7 @@ Values split_cond(ir::Builder& b, const ir::Op& op, std::span<const Value> opera
   size_t na = num_known - 1, m = op.results.size() / 2, nr = op.regions.size();
   std::vector<Linearized> parts;
   for (const ir::Body& r : op.regions)
-    parts.push_back(partial_eval(split_control_flow(as_function(r, "branch"), na), na, m));
+    parts.push_back(partial_eval(split_control_flow(as_function(r), na), na, m));
   std::vector<std::vector<Type>> residual_types;
   for (const Linearized& l : parts) residual_types.push_back(result_types(l.primal.body, m));
 
@@ -87,38 +89,23 @@ Values split_cond(ir::Builder& b, const ir::Op& op, std::span<const Value> opera
   return out;
 }
 
-// The number of primal ys of a scan that jvp emitted: its body returns (carry, tcarry, ys, tys) with a
-// tangent for each inexact y, and ny + (inexact ys among the first ny) grows strictly with ny, so exactly
-// one ny accounts for all the results past the `num_carry` carries.
-size_t scan_primal_ys(const ir::Body& body, size_t num_carry) {
-  size_t num_y_results = body.results.size() - num_carry, ny = 0, inexact_ys = 0;
-  while (ny + inexact_ys < num_y_results) {
-    inexact_ys += ir::is_inexact(body.type(body.results[num_carry + ny]).dtype);
-    ++ny;
-  }
-  return ny;
-}
-
 // Splits a scan whose operands are (consts, tconsts, carry, tcarry, xs, txs), as scan's jvp emits it, into a
 // primal scan that also stacks the residuals of every iteration as extra ys, and a linear scan over the
 // tangents that reads the stacked residuals as xs. Returns (carry, tcarry, ys, tys) as the jvp op did.
 Values split_scan(ir::Builder& b, const ir::Op& op, std::span<const Value> operands) {
   size_t nk_all = size_t(ir::attr_int(op.attrs, 0)), nc_all = size_t(ir::attr_int(op.attrs, 1));
   const ir::Body& body = op.regions[0];
-  // Each operand group is (primals, tangents of the inexact primals): scan_jvp's layout.
-  auto primal_count = [&](size_t begin, size_t end) {
-    size_t n = 0, inexact = 0;
-    while (n + inexact < end - begin) inexact += ir::is_inexact(body.type(body.params[begin + n++]).dtype);
-    return n;
-  };
-  size_t nk = primal_count(0, nk_all), nc = primal_count(nk_all, nk_all + nc_all);
-  size_t nx = primal_count(nk_all + nc_all, operands.size());
+  // Each group of operands and results is (primals, tangents of the inexact primals): scan_jvp's layout.
+  std::span<const Value> body_params(body.params), results_all(body.results);
+  size_t nk = primal_count(body, body_params.first(nk_all));
+  size_t nc = primal_count(body, body_params.subspan(nk_all, nc_all));
+  size_t nx = primal_count(body, body_params.subspan(nk_all + nc_all));
   size_t ntk = nk_all - nk, ntc = nc_all - nc, ntx = operands.size() - nk_all - nc_all - nx;
   size_t nres_all = body.results.size();
-  size_t ny = scan_primal_ys(body, nc_all), nty = nres_all - nc_all - ny;
+  size_t ny = primal_count(body, results_all.subspan(nc_all)), nty = nres_all - nc_all - ny;
   // Body in partial-evaluation layout: params (consts, carry, xs | tconsts, tcarry, txs), results
   // (carry, ys | tcarry, tys).
-  ir::Function f = as_function(body, "scan_body");
+  ir::Function f = as_function(body);
   std::vector<Value> params;
   auto take = [&](size_t begin, size_t count) {
     for (size_t i = begin; i < begin + count; ++i) params.push_back(body.params[i]);
@@ -189,7 +176,7 @@ std::vector<Value> cond_transpose(TransposeArgs& a) {
   for (size_t i = 1; i < a.x.size(); ++i) (a.linear[i] ? linear : nonlinear).push_back(i);
   std::vector<ir::Body> regions;
   for (const ir::Body& r : a.op.regions) {
-    ir::Function f = as_function(r, "branch");
+    ir::Function f = as_function(r);
     Values params;
     for (size_t i : nonlinear) params.push_back(r.params[i - 1]);
     for (size_t i : linear) params.push_back(r.params[i - 1]);
@@ -222,7 +209,7 @@ std::vector<Value> scan_transpose(TransposeArgs& a) {
   size_t ny = body.results.size() - nc;
   // The body with its non-linear parameters first, transposed: (k_nl, x_nl, ct carry, ct ys) ->
   // (ct k_l, ct carry in, ct x_l).
-  ir::Function f = as_function(body, "scan_body");
+  ir::Function f = as_function(body);
   Values params;
   for (size_t i : k_nl) params.push_back(body.params[i]);
   for (size_t i : x_nl) params.push_back(body.params[i]);
@@ -327,10 +314,10 @@ ir::Function split_control_flow(const ir::Function& g, size_t n) {
         unknown[op.results[i].id] = false;
       }
       // Tangents from the layout: the carries' tangents, and the ys' past the primal ys.
-      size_t nc = 0, inexact = 0;
-      while (nc + inexact < nc_all) inexact += ir::is_inexact(body.type(body.results[nc++]).dtype);
-      for (size_t i = nc; i < nc_all; ++i) unknown[op.results[i].id] = true;
-      for (size_t i = nc_all + scan_primal_ys(body, nc_all); i < op.results.size(); ++i) unknown[op.results[i].id] = true;
+      std::span<const Value> rs(body.results);
+      for (size_t i = primal_count(body, rs.first(nc_all)); i < nc_all; ++i) unknown[op.results[i].id] = true;
+      for (size_t i = nc_all + primal_count(body, rs.subspan(nc_all)); i < op.results.size(); ++i)
+        unknown[op.results[i].id] = true;
       continue;
     }
     if (any && op.prim == Prim::Checkpoint) {

@@ -18,14 +18,6 @@ namespace {
 
 using Values = std::vector<Value>;
 
-// A body as a function, for the passes that take one.
-ir::Function as_function(const ir::Body& b) {
-  ir::Function f;
-  f.name = "region";
-  f.body = b;
-  return f;
-}
-
 // Reorders a body's parameters: new parameter k is old parameter order[k].
 void permute_params(ir::Body& b, const std::vector<size_t>& order) {
   std::vector<Value> params;

@@ -7,6 +7,14 @@
 
 namespace ember::transforms {
 
+// A region's body as a function, for the passes (jvp, vmap, partial_eval, transpose) that take one.
+inline ir::Function as_function(const ir::Body& b) {
+  ir::Function f;
+  f.name = "region";
+  f.body = b;
+  return f;
+}
+
 void register_control_jvp(ir::PrimTable<JvpRule>& table);
 void register_control_batching(ir::PrimTable<BatchRule>& table);
 void register_control_transpose(ir::PrimTable<TransposeRule>& table);
@@ -24,6 +32,8 @@ ir::Function bounded_while_as_scans(const ir::Op& op, const std::vector<Type>& o
 void register_checkpoint_jvp(ir::PrimTable<JvpRule>& table);
 void register_checkpoint_batching(ir::PrimTable<BatchRule>& table);
 void register_checkpoint_transpose(ir::PrimTable<TransposeRule>& table);
+// The number of primals in a group laid out as (primals, a tangent for each inexact primal).
+size_t primal_count(const ir::Body& body, std::span<const Value> group);
 // The split of jvp's checkpoint for split_control_flow: (outputs..., tangents...).
 std::vector<Value> split_checkpoint(ir::Builder& b, const ir::Op& op, std::span<const Value> operands);
 

@@ -14,13 +14,6 @@ namespace {
 
 using Values = std::vector<Value>;
 
-ir::Function as_function(const ir::Body& b) {
-  ir::Function f;
-  f.name = "region";
-  f.body = b;
-  return f;
-}
-
 void check_consts_not_differentiated(const JvpArgs& a, size_t num_args) {
   for (size_t i = num_args; i < a.t.size(); ++i)
     if (a.t[i].valid())
