@@ -356,11 +356,6 @@ def _split_jacobian(jac, out_shape, in_leaves, in_tree, single: bool, batch_axis
     return tree[0] if single else tree
 
 
-def _no_aux(has_aux: bool, name: str) -> None:
-    if has_aux:
-        raise NotImplementedError(f"[{name}] has_aux=True is not supported yet; return the auxiliary value separately")
-
-
 def _partial_argnums(fun, args, argnums, name):
     nums = _argnums_tuple(argnums, len(args), name)
     dyn = tuple(args[i] for i in nums)
@@ -378,6 +373,8 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     """The Jacobian by forward mode: vmap of jvp over the standard basis of the inputs, so its IR does not
     grow with the number of inputs or outputs.
 
+    With has_aux=True, fun returns (output, aux) and the result is (Jacobian, aux).
+
     Examples
     --------
     >>> import ember as em, ember.numpy as enp
@@ -385,23 +382,24 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     (3, 3)
     """
 
-    _no_aux(has_aux, "jacfwd")
-
     def jac(*args):
         f_dyn, dyn = _partial_argnums(fun, args, argnums, "jacfwd")
+        f_out = (lambda *d: f_dyn(*d)[0]) if has_aux else f_dyn
         leaves, in_tree = tree_flatten(dyn)
         basis, _ = _std_basis(leaves)
-        pushfwd = lambda *t: jvp(f_dyn, dyn, tree_unflatten(in_tree, list(t)))[1]  # noqa: E731
-        y = f_dyn(*dyn)
+        pushfwd = lambda *t: jvp(f_out, dyn, tree_unflatten(in_tree, list(t)))[1]  # noqa: E731
+        y, aux = f_dyn(*dyn) if has_aux else (f_dyn(*dyn), None)
         jac_batched = vmap(pushfwd, in_axes=0, out_axes=-1)(*basis)
         single = isinstance(argnums, int)
-        return tree_map(lambda j, yy: _split_jacobian(j, np.shape(yy), leaves, in_tree, single, True), jac_batched, y)
+        out = tree_map(lambda j, yy: _split_jacobian(j, np.shape(yy), leaves, in_tree, single, True), jac_batched, y)
+        return (out, aux) if has_aux else out
 
     return jac
 
 
 def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False):
-    """The Jacobian by reverse mode: vmap of vjp over the standard basis of the outputs.
+    """The Jacobian by reverse mode: vmap of vjp over the standard basis of the outputs. With has_aux=True,
+    fun returns (output, aux) and the result is (Jacobian, aux).
 
     Examples
     --------
@@ -410,13 +408,14 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     [2.0, 2.0, 2.0]
     """
 
-    _no_aux(has_aux, "jacrev")
-
     def jac(*args):
         from . import numpy as enp
         f_dyn, dyn = _partial_argnums(fun, args, argnums, "jacrev")
         leaves, in_tree = tree_flatten(dyn)
-        y, pullback = vjp(f_dyn, *dyn)
+        if has_aux:
+            y, pullback, aux = vjp(f_dyn, *dyn, has_aux=True)
+        else:
+            y, pullback = vjp(f_dyn, *dyn)
         y_leaves, y_tree = tree_flatten(y)
         basis, _ = _std_basis(y_leaves)
         cts = tree_flatten(vmap(lambda *c: pullback(tree_unflatten(y_tree, list(c))))(*basis))[0]
@@ -429,13 +428,15 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
             tree = tree_unflatten(in_tree, parts)
             per_output.append(tree[0] if single else tree)
             start += size
-        return tree_unflatten(y_tree, per_output)
+        out = tree_unflatten(y_tree, per_output)
+        return (out, aux) if has_aux else out
 
     return jac
 
 
 def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False):
-    """The Hessian: jacfwd(jacrev(fun)).
+    """The Hessian: jacfwd(jacrev(fun)). With has_aux=True, fun returns (output, aux) and the result is
+    (Hessian, aux).
 
     Examples
     --------
@@ -443,5 +444,4 @@ def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fal
     >>> em.hessian(lambda x: enp.sum(x ** 3))(enp.ones(2)).tolist()
     [[6.0, 0.0], [0.0, 6.0]]
     """
-    _no_aux(has_aux, "hessian")
-    return jacfwd(jacrev(fun, argnums), argnums)
+    return jacfwd(jacrev(fun, argnums, has_aux=has_aux), argnums, has_aux=has_aux)

@@ -219,3 +219,19 @@ def test_derivative_ops_carry_the_users_source_line():
     # The cos in the derivative of sin comes from the line of sin; the sin of the derivative of cos from cos's.
     assert f'cos %0 : ~f32[] loc("{__file__}":{first_line + 1})' in text
     assert f'sin %1 : ~f32[] loc("{__file__}":{first_line + 2})' in text
+
+
+def test_jacobians_with_aux():
+    def f(x):
+        return enp.sin(x) * x[0], {"norm": enp.sum(x * x)}
+
+    x = np.array([0.3, -1.2, 2.0])
+    want = np.diag(np.sin(x) * x[0]) / np.sin(x) * np.cos(x)
+    want[:, 0] += np.sin(x)
+    for jac in (em.jacfwd, em.jacrev):
+        j, aux = jac(f, has_aux=True)(x)
+        np.testing.assert_allclose(np.asarray(j), want, rtol=1e-12)
+        assert float(aux["norm"]) == pytest.approx(float(np.sum(x * x)))
+    h, aux = em.hessian(lambda v: (enp.sum(v ** 3), v[0] * 2), has_aux=True)(x)
+    np.testing.assert_allclose(np.asarray(h), np.diag(6 * x), rtol=1e-12)
+    assert float(aux) == pytest.approx(0.6)
