@@ -130,4 +130,12 @@ bool has_side_effects(const Op& op) {
   return false;
 }
 
+bool is_stateful(const Op& op) {
+  if (has_flag(op.prim, kSideEffect) || has_flag(op.prim, kStateful)) return true;
+  for (const Body& r : op.regions)
+    for (const Op& inner : r.ops)
+      if (is_stateful(inner)) return true;
+  return false;
+}
+
 }  // namespace ember::ir

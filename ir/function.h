@@ -89,6 +89,9 @@ size_t body_hash(const Body& b);
 bool ops_equivalent(const Op& a, const Op& b);
 // Whether running the op has an effect beyond its results (a kSideEffect primitive, or one in a region).
 bool has_side_effects(const Op& op);
+// Whether the op must not be merged with an equal one or folded (a side effect or run-time state, also in
+// its regions).
+bool is_stateful(const Op& op);
 size_t op_hash(const Op& op);
 
 // Appends ops to a body, running each primitive's shape rule as the op is built (DESIGN §3: a bad shape is

@@ -296,6 +296,17 @@ PrimInfo info_of(Prim p) {
     case Prim::DebugCallback:
       return other("debug_callback", 0, -1, {{"callback", K::Int}}, rules::debug_callback, kAnyClass,
                    kHostCallback | kSideEffect);
+    // Run-time storage for reverse mode through while loops (docs/transforms.md). stack_new() -> u64[]: a
+    // handle whose buffer owns a growable list of entries. stack_push(h, values...) -> h appends one entry.
+    // stack_loop(h, n, consts..., carry...): the region (i: i32[], entry i..., consts..., carry...) -> carry
+    // for i in [0, n), or from n - 1 down when `reverse`.
+    case Prim::StackNew: return other("stack_new", 0, 0, {}, rules::stack_new, kAnyClass, kStateful);
+    case Prim::StackPush: return other("stack_push", 1, -1, {}, rules::stack_push, kAnyClass, kStateful);
+    case Prim::StackLoop: {
+      PrimInfo p = other("stack_loop", 2, -1, {{"num_consts", K::Int}, {"reverse", K::Bool}}, rules::stack_loop);
+      p.num_regions = 1;
+      return p;
+    }
     case Prim::Scan: {
       PrimInfo p = other("scan", 0, -1,
                          {{"num_consts", K::Int}, {"num_carry", K::Int}, {"length", K::Int}, {"reverse", K::Bool},

@@ -53,7 +53,8 @@ namespace ember::ir {
 #define EMBER_CONTROL_PRIMITIVES(X)                                                                        \
   X(Cond, "cond") X(While, "while") X(Scan, "scan") X(CustomJvpCall, "custom_jvp_call")                    \
   X(CustomVjpCall, "custom_vjp_call") X(CustomLin, "custom_lin") X(Checkpoint, "checkpoint")               \
-  X(PureCallback, "pure_callback") X(DebugCallback, "debug_callback")
+  X(PureCallback, "pure_callback") X(DebugCallback, "debug_callback") X(StackNew, "stack_new")               \
+  X(StackPush, "stack_push") X(StackLoop, "stack_loop")
 
 #define EMBER_PRIMITIVES(X) \
   EMBER_UNARY_PRIMITIVES(X) EMBER_BINARY_PRIMITIVES(X) EMBER_OTHER_PRIMITIVES(X) EMBER_CONTROL_PRIMITIVES(X)
@@ -91,6 +92,7 @@ enum PrimFlag : uint32_t {
   kCumulative = 1u << 6,         // cumulative reduction along `axis`
   kHostCallback = 1u << 7,       // calls back into the host program: never folded at compile time
   kSideEffect = 1u << 8,         // observable effect: kept by DCE, never merged by CSE, run in program order
+  kStateful = 1u << 9,           // creates or changes run-time state: never merged by CSE nor folded
 };
 
 // What an elementwise primitive's result dtype is, given its operand dtype.

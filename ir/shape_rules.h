@@ -44,6 +44,9 @@ std::vector<Type> custom_lin(const OpSignature& s);
 std::vector<Type> checkpoint(const OpSignature& s);
 std::vector<Type> pure_callback(const OpSignature& s);
 std::vector<Type> debug_callback(const OpSignature& s);
+std::vector<Type> stack_new(const OpSignature& s);
+std::vector<Type> stack_push(const OpSignature& s);
+std::vector<Type> stack_loop(const OpSignature& s);
 
 // Helpers shared by rules (and by later rule files).
 std::string types_to_string(std::span<const Type> types);

@@ -185,4 +185,36 @@ std::vector<Type> pure_callback(const OpSignature& s) {
 
 std::vector<Type> debug_callback(const OpSignature&) { return {}; }
 
+namespace {
+const Type kHandle{DType::U64, {}};
+void check_handle(const Type& t) {
+  if (!same_shape_dtype(t, kHandle)) fail(ErrorKind::Type, "expected a u64[] stack handle, got " + str(t));
+}
+}  // namespace
+
+std::vector<Type> stack_new(const OpSignature&) { return {kHandle}; }
+
+std::vector<Type> stack_push(const OpSignature& s) {
+  check_handle(s.operands[0]);
+  return {kHandle};
+}
+
+std::vector<Type> stack_loop(const OpSignature& s) {
+  check_handle(s.operands[0]);
+  if (!same_shape_dtype(s.operands[1], Type{DType::I32, {}}))
+    fail(ErrorKind::Type, "expected an int32 scalar count, got " + str(s.operands[1]));
+  size_t k = size_t(count_attr(s, 0, "num_consts", s.operands.size() - 2));
+  std::span<const Type> consts = s.operands.subspan(2, k), carry = s.operands.subspan(2 + k);
+  std::vector<Type> params = param_types(s.regions[0]);
+  if (params.size() < 1 + k + carry.size())
+    fail(ErrorKind::Type, "expected the region to take (index, entry..., consts, carry), got " + types_to_string(params));
+  size_t entries = params.size() - 1 - k - carry.size();
+  Type index{DType::I32, {}};
+  check_types({&index, 1}, std::span<const Type>(params).first(1), "the region's first parameter (the index)");
+  check_types(consts, std::span<const Type>(params).subspan(1 + entries, k), "region constants");
+  check_types(carry, std::span<const Type>(params).subspan(1 + entries + k), "region carries");
+  check_types(carry, result_types(s.regions[0]), "region results (the carry)");
+  return std::vector<Type>(carry.begin(), carry.end());
+}
+
 }  // namespace ember::ir::rules

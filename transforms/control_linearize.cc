@@ -167,6 +167,125 @@ Values split_scan(ir::Builder& b, const ir::Op& op, std::span<const Value> opera
   return out;
 }
 
+// Splits a while whose operands are (cond consts, body consts, their tangents, carry, its tangents), as
+// while_jvp emits it without a bound: the primal while also carries a stack handle and a trip count and
+// pushes each iteration's residuals; the linear part is a stack_loop applying the linear body over the
+// stored iterations. Returns (carry, tangents of the carry) as the jvp op did.
+Values split_while(ir::Builder& b, const ir::Op& op, std::span<const Value> operands) {
+  size_t nc = size_t(ir::attr_int(op.attrs, 0)), nb_all = size_t(ir::attr_int(op.attrs, 1));
+  const ir::Body &cond = op.regions[0], &body = op.regions[1];
+  std::span<const Value> params(body.params);
+  size_t nb = primal_count(body, params.first(nb_all)), ntk = nb_all - nb;
+  size_t n = primal_count(body, params.subspan(nb_all)), ntc = params.size() - nb_all - n;
+  // The body in partial-evaluation layout: (bconsts, carry | tconsts, tcarry) -> (carry | tcarry).
+  ir::Function f = as_function(body);
+  std::vector<Value> pe_params;
+  for (size_t i = 0; i < nb; ++i) pe_params.push_back(body.params[i]);
+  for (size_t i = 0; i < n; ++i) pe_params.push_back(body.params[nb_all + i]);
+  for (size_t i = 0; i < ntk; ++i) pe_params.push_back(body.params[nb + i]);
+  for (size_t i = 0; i < ntc; ++i) pe_params.push_back(body.params[nb_all + n + i]);
+  f.body.params = pe_params;
+  Linearized parts = partial_eval(split_control_flow(f, nb + n), nb + n, n);
+  const ir::Body& primal = parts.primal.body;
+  Type handle{DType::U64, {}}, count{DType::I32, {}};
+
+  // Primal while: (cond consts, bconsts | handle, count, carry).
+  ir::Body known_cond = cond;
+  {
+    Values cond_params(cond.params.begin(), cond.params.begin() + ptrdiff_t(nc));
+    cond_params.push_back(known_cond.add_value(handle));
+    cond_params.push_back(known_cond.add_value(count));
+    cond_params.insert(cond_params.end(), cond.params.begin() + ptrdiff_t(nc), cond.params.begin() + ptrdiff_t(nc + n));
+    known_cond.params = cond_params;  // the carries' tangents it ignored are gone
+  }
+  ir::Body known_body;
+  {
+    ir::Builder kb(known_body);
+    Emitter ke(kb);
+    Values consts, state;
+    for (size_t i = 0; i < nb; ++i) consts.push_back(kb.param(primal.type(primal.params[i])));
+    Value h = kb.param(handle), k = kb.param(count);
+    for (size_t i = 0; i < n; ++i) state.push_back(kb.param(primal.type(primal.params[nb + i])));
+    Values args = consts;
+    args.insert(args.end(), state.begin(), state.end());
+    Values out = inline_body(kb, primal, args);
+    Values push = {h};
+    push.insert(push.end(), out.begin() + ptrdiff_t(n), out.end());
+    Values results = {kb.add1(Prim::StackPush, push), ke.add(k, ke.full(DType::I32, {}, 1.0))};
+    results.insert(results.end(), out.begin(), out.begin() + ptrdiff_t(n));
+    kb.set_results(results);
+  }
+  Values known_operands(operands.begin(), operands.begin() + ptrdiff_t(nc + nb));
+  known_operands.push_back(b.add1(Prim::StackNew, {}));
+  known_operands.push_back(Emitter(b).full(DType::I32, {}, 0.0));
+  known_operands.insert(known_operands.end(), operands.begin() + ptrdiff_t(nc + nb_all),
+                        operands.begin() + ptrdiff_t(nc + nb_all + n));
+  std::vector<ir::Body> known_regions = {std::move(known_cond), std::move(known_body)};
+  ir::Values known = b.add(Prim::While, known_operands, {int64_t(nc), int64_t(nb), int64_t(-1)}, std::move(known_regions));
+
+  // Linear part: stack_loop(handle, count, tconsts | tcarry) with the region (i, residuals, tconsts, tcarry).
+  ir::Body lin = parts.linear.body;
+  Values lin_params = {lin.add_value(count)};
+  lin_params.insert(lin_params.end(), lin.params.begin(), lin.params.end());
+  lin.params = lin_params;
+  Values lin_operands = {known[0], known[1]};
+  lin_operands.insert(lin_operands.end(), operands.begin() + ptrdiff_t(nc + nb), operands.begin() + ptrdiff_t(nc + nb_all));
+  lin_operands.insert(lin_operands.end(), operands.begin() + ptrdiff_t(nc + nb_all + n), operands.end());
+  std::vector<ir::Body> lin_regions = {std::move(lin)};
+  ir::Values tangents = b.add(Prim::StackLoop, lin_operands, {int64_t(ntk), false}, std::move(lin_regions));
+  Values out(known.begin() + 2, known.end());
+  out.insert(out.end(), tangents.begin(), tangents.end());
+  return out;
+}
+
+// Transpose of a stack_loop (linear in its carries and some constants): a stack_loop in the opposite order
+// whose carries are the carries' cotangents and accumulators for the linear constants' cotangents.
+std::vector<Value> stack_loop_transpose(TransposeArgs& a) {
+  size_t k = size_t(ir::attr_int(a.op.attrs, 0)), c = a.x.size() - 2 - k;
+  if (a.linear[0] || a.linear[1])
+    throw make_error(ErrorKind::NotImplemented, "stack_loop", "expected a handle and count without tangents");
+  const ir::Body& body = a.op.regions[0];
+  size_t entries = body.params.size() - 1 - k - c;
+  std::vector<size_t> k_nl, k_l;  // operand indices
+  for (size_t i = 2; i < 2 + k; ++i) (a.linear[i] ? k_l : k_nl).push_back(i);
+  // The body with its non-linear parameters first: (index, entry, nl consts | l consts, carry).
+  ir::Function f = as_function(body);
+  Values params(body.params.begin(), body.params.begin() + ptrdiff_t(1 + entries));
+  for (size_t i : k_nl) params.push_back(body.params[1 + entries + (i - 2)]);
+  for (size_t i : k_l) params.push_back(body.params[1 + entries + (i - 2)]);
+  params.insert(params.end(), body.params.begin() + ptrdiff_t(1 + entries + k), body.params.end());
+  f.body.params = params;
+  ir::Body t = transpose(f, 1 + entries + k_nl.size()).body;  // -> (ct l consts, ct carry)
+  ir::Body step;
+  {
+    ir::Builder sb(step);
+    Emitter se(sb);
+    Values head, ct_carry, acc;
+    for (size_t i = 0; i < 1 + entries; ++i) head.push_back(sb.param(body.type(body.params[i])));
+    for (size_t i : k_nl) head.push_back(sb.param(a.types[i]));
+    for (size_t i = 0; i < c; ++i) ct_carry.push_back(sb.param(body.type(body.results[i]).strong()));
+    for (size_t i : k_l) acc.push_back(sb.param(a.types[i].strong()));
+    Values args = head;
+    args.insert(args.end(), ct_carry.begin(), ct_carry.end());
+    Values cts = inline_body(sb, t, args);
+    Values results(cts.begin() + ptrdiff_t(k_l.size()), cts.end());
+    for (size_t j = 0; j < k_l.size(); ++j) results.push_back(se.add(acc[j], cts[j]));
+    sb.set_results(results);
+  }
+  Values operands = {a.x[0], a.x[1]};
+  for (size_t i : k_nl) operands.push_back(a.x[i]);
+  for (size_t i = 0; i < c; ++i)
+    operands.push_back(a.ct[i].valid() ? a.ct[i] : a.e.full(body.type(body.results[i]).strong(), 0.0));
+  for (size_t i : k_l) operands.push_back(a.e.full(a.types[i].strong(), 0.0));
+  std::vector<ir::Body> regions = {std::move(step)};
+  ir::Values out = a.e.builder().add(Prim::StackLoop, operands,
+                                     {int64_t(k_nl.size()), !ir::attr_bool(a.op.attrs, 1)}, std::move(regions));
+  std::vector<Value> cts(a.x.size());
+  for (size_t i = 0; i < c; ++i) cts[2 + k + i] = out[i];
+  for (size_t j = 0; j < k_l.size(); ++j) cts[k_l[j]] = out[c + j];
+  return cts;
+}
+
 // Transpose of a linear cond: a cond of the transposed branches, (index, non-linear operands, output
 // cotangents) -> cotangents of the linear operands.
 std::vector<Value> cond_transpose(TransposeArgs& a) {
@@ -329,10 +448,17 @@ ir::Function split_control_flow(const ir::Function& g, size_t n) {
       }
       continue;
     }
-    if (any && op.prim == Prim::While)
-      throw make_error(ErrorKind::NotImplemented, "while",
-                       "reverse-mode differentiation of while_loop needs a bound on its trip count: pass "
-                       "max_steps= to while_loop (forward mode works without one)");
+    if (any && op.prim == Prim::While) {
+      Values results = split_while(b, op, operands);
+      const ir::Body& body = op.regions[1];
+      std::span<const Value> rs(body.results);
+      size_t n = primal_count(body, rs);
+      for (size_t i = 0; i < op.results.size(); ++i) {
+        map[op.results[i].id] = results[i];
+        unknown[op.results[i].id] = i >= n;
+      }
+      continue;
+    }
     types.clear();
     for (Value r : op.results) types.push_back(in.type(r));
     ir::Values rs = b.add_typed(op.prim, operands, op.attrs, op.regions, types);
@@ -352,6 +478,7 @@ void register_control_transpose(ir::PrimTable<TransposeRule>& t) {
   t.set(Prim::Scan, scan_transpose);
   register_custom_transpose(t);
   register_checkpoint_transpose(t);
+  t.set(Prim::StackLoop, stack_loop_transpose);
 }
 
 }  // namespace ember::transforms

@@ -94,10 +94,11 @@ std::vector<Value> while_jvp(JvpArgs& a) {
   if (ir::attr_int(a.op.attrs, 2) >= 0) return bounded_while_jvp(a);
   size_t nc = size_t(ir::attr_int(a.op.attrs, 0)), nb = size_t(ir::attr_int(a.op.attrs, 1));
   size_t n = a.x.size() - nc - nb;
-  // Tangents: of the body's constants that have one, and of every inexact carry.
+  // Tangents of every inexact body constant and carry (zeros where there are none), so reverse mode can read
+  // the layout back from the types (primal_count).
   std::vector<size_t> tconsts, tcarry;
   for (size_t i = 0; i < nb; ++i)
-    if (a.t[nc + i].valid() && inexact(a.e, a.x[nc + i])) tconsts.push_back(i);
+    if (inexact(a.e, a.x[nc + i])) tconsts.push_back(i);
   for (size_t i = 0; i < n; ++i)
     if (inexact(a.e, a.x[nc + nb + i])) tcarry.push_back(i);
   // The body's jvp: (consts, carry, tconsts, tcarry) -> (carry, tangents of every carry).
@@ -121,7 +122,7 @@ std::vector<Value> while_jvp(JvpArgs& a) {
   add_unused_params(cond, tangent_types);
 
   Values operands(a.x.begin(), a.x.begin() + ptrdiff_t(nc + nb));
-  for (size_t i : tconsts) operands.push_back(a.t[nc + i]);
+  for (size_t i : tconsts) operands.push_back(instantiate(a.e, a.x[nc + i], a.t[nc + i]));
   operands.insert(operands.end(), a.x.begin() + ptrdiff_t(nc + nb), a.x.end());
   for (size_t i : tcarry) operands.push_back(instantiate(a.e, a.x[nc + nb + i], a.t[nc + nb + i]));
   std::vector<ir::Body> regions;
@@ -338,6 +339,10 @@ void register_control_jvp(ir::PrimTable<JvpRule>& t) {
   register_custom_jvp(t);
   register_checkpoint_jvp(t);
   register_callback_jvp(t);
+  t.set_unsupported(Prim::StackNew, "its output is a u64 stack handle");
+  for (Prim p : {Prim::StackPush, Prim::StackLoop})
+    t.set_unsupported(p, "higher-order derivatives through a while_loop without max_steps are not supported: pass "
+                         "max_steps= to while_loop");
 }
 
 void register_control_batching(ir::PrimTable<BatchRule>& t) {
@@ -347,6 +352,10 @@ void register_control_batching(ir::PrimTable<BatchRule>& t) {
   register_custom_batching(t);
   register_checkpoint_batching(t);
   register_callback_batching(t);
+  const std::string stack_vmap =
+      "vmap of reverse mode through a while_loop without max_steps (per-lane trip counts) is not supported: "
+      "pass max_steps= to while_loop (grad of a vmapped function, grad(vmap(f)), works without it)";
+  for (Prim p : {Prim::StackNew, Prim::StackPush, Prim::StackLoop}) t.set_unsupported(p, stack_vmap);
 }
 
 }  // namespace ember::transforms

@@ -56,7 +56,9 @@ ir::Function jvp(const ir::Function& f, const std::vector<bool>& with_tangent) {
     ir::Values results = b.add_typed(op.prim, x, op.attrs, op.regions, result_types);
     y.assign(results.begin(), results.end());
     for (size_t i = 0; i < y.size(); ++i) primal[op.results[i].id] = y[i];
-    if (!any_tangent || !inexact_result) continue;
+    // Stateful ops see tangents even without inexact results: a tangent reaching a stack push would
+    // otherwise vanish into the storage, and the derivative would be silently wrong.
+    if (!any_tangent || (!inexact_result && !ir::has_flag(op.prim, ir::kStateful))) continue;
     JvpArgs args{e, op, x, y, t};
     std::vector<Value> out;
     try {

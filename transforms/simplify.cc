@@ -179,7 +179,7 @@ ir::Function cse(const ir::Function& f) {
     probe.attrs = op.attrs;
     probe.regions = op.regions;
     probe.results = op.results;  // only the count matters for equivalence
-    if (ir::has_side_effects(op)) {  // two prints are two prints
+    if (ir::is_stateful(op)) {  // two prints are two prints, two stacks two stacks
       r.copy_with(op, operands);
       continue;
     }
@@ -228,7 +228,7 @@ ir::Function fold_constants(const ir::Function& f, const ConstantEvaluator& eval
     std::vector<Value> x = r.mapped_operands(op);
     def.resize(r.out_body().types.size(), -1);
     bool foldable = op.prim != Prim::Constant && op.regions.empty() && !op.results.empty() &&
-                    !ir::has_flag(op.prim, ir::kHostCallback);
+                    !ir::has_flag(op.prim, ir::kHostCallback) && !ir::has_flag(op.prim, ir::kStateful);
     std::vector<ir::Literal> literals;
     for (Value v : x) {
       int64_t d = def[v.id];

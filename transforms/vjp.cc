@@ -35,7 +35,7 @@ namespace {
 std::vector<bool> constant_only(const ir::Body& body) {
   std::vector<bool> out(body.types.size(), false);
   for (const ir::Op& op : body.ops) {
-    bool all = op.regions.empty() && !ir::has_flag(op.prim, ir::kHostCallback);
+    bool all = op.regions.empty() && !ir::has_flag(op.prim, ir::kHostCallback) && !ir::is_stateful(op);
     for (Value v : op.operands) all = all && out[v.id];
     for (Value r : op.results) out[r.id] = all;
   }

@@ -147,9 +147,10 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val, *, max_steps: i
     """Repeats `val = body_fun(val)` while `cond_fun(val)`, as jax.lax.while_loop; the carry keeps its tree,
     shapes and dtypes.
 
-    `max_steps` (ember's addition) bounds the trip count: running more steps is an error, and the loop can
-    then be differentiated in reverse mode (grad), storing about sqrt(max_steps) carries (two-level
-    checkpointing) — JAX cannot differentiate while_loop in reverse at all.
+    ember differentiates while_loop in reverse mode (grad), which JAX cannot: each iteration's residuals go to
+    storage that grows as the loop runs. `max_steps` (ember's addition) bounds the trip count — running more
+    steps is an error — and makes that storage static and about sqrt(max_steps) carries (two-level
+    checkpointing), which vmap(grad(...)) and second derivatives through the loop need.
 
     >>> import ember as em
     >>> int(em.lax.while_loop(lambda i: i < 10, lambda i: i + 3, 0))

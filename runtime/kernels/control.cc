@@ -96,6 +96,59 @@ void pure_callback_kernel(const KernelArgs& a) {
   }
 }
 
+// A stack's storage: the buffer of its u64[] handle points here and owns it, so the storage lives exactly as
+// long as some value refers to the handle. The magic number catches a u64 that is not a handle.
+struct Stack {
+  static constexpr uint64_t kMagic = 0x656d6265722d7374;  // "ember-st"
+  uint64_t magic = kMagic;
+  std::vector<std::vector<Array>> entries;
+};
+
+Stack& stack_of(const Array& handle, std::string_view op) {
+  auto* s = static_cast<Stack*>(handle.data());
+  if (!s || handle.buffer.nbytes() != sizeof(uint64_t) || s->magic != Stack::kMagic)
+    throw Error(ErrorKind::Value, "expected a stack handle made by stack_new", std::string(op));
+  return *s;
+}
+
+void stack_new_kernel(const KernelArgs& a) {
+  auto s = std::make_shared<Stack>();
+  Stack* raw = s.get();
+  a.outputs[0].buffer = Buffer::wrap_host(std::move(s), raw, sizeof(uint64_t));
+}
+
+void stack_push_kernel(const KernelArgs& a) {
+  // Arrays are immutable and shared: an entry keeps references, not copies.
+  stack_of(a.inputs[0], "stack_push").entries.emplace_back(a.inputs.begin() + 1, a.inputs.end());
+  a.outputs[0].buffer = a.inputs[0].buffer;
+}
+
+void stack_loop_kernel(const KernelArgs& a) {
+  const Stack& s = stack_of(a.inputs[0], "stack_loop");
+  int64_t n = *a.inputs[1].data_as<const int32_t>();
+  size_t k = size_t(ir::attr_int(a.attrs, 0));
+  bool reverse = ir::attr_bool(a.attrs, 1);
+  if (n < 0 || size_t(n) > s.entries.size())
+    throw Error(ErrorKind::Runtime,
+                "expected a count within the stack's " + std::to_string(s.entries.size()) + " entries, got " +
+                    std::to_string(n),
+                "stack_loop");
+  std::vector<Array> carry(a.inputs.begin() + 2 + ptrdiff_t(k), a.inputs.end());
+  std::vector<Array> args;
+  for (int64_t step = 0; step < n; ++step) {
+    int64_t i = reverse ? n - 1 - step : step;
+    Array index = Array::allocate(ir::Type{ir::DType::I32, {}});
+    *index.data_as<int32_t>() = int32_t(i);
+    args.assign({index});
+    const std::vector<Array>& entry = s.entries[size_t(i)];
+    args.insert(args.end(), entry.begin(), entry.end());
+    args.insert(args.end(), a.inputs.begin() + 2, a.inputs.begin() + 2 + ptrdiff_t(k));
+    args.insert(args.end(), carry.begin(), carry.end());
+    carry = execute_body(a.regions[0], args);
+  }
+  for (size_t i = 0; i < carry.size(); ++i) a.outputs[i].buffer = carry[i].buffer;
+}
+
 void debug_callback_kernel(const KernelArgs& a) { host_callback(ir::attr_int(a.attrs, 0), "debug_callback")(a.inputs); }
 
 }  // namespace
@@ -103,6 +156,9 @@ void debug_callback_kernel(const KernelArgs& a) { host_callback(ir::attr_int(a.a
 void register_control(KernelTable& t) {
   t.set(Prim::PureCallback, pure_callback_kernel);
   t.set(Prim::DebugCallback, debug_callback_kernel);
+  t.set(Prim::StackNew, stack_new_kernel);
+  t.set(Prim::StackPush, stack_push_kernel);
+  t.set(Prim::StackLoop, stack_loop_kernel);
   t.set(Prim::CustomJvpCall, custom_call_kernel);
   t.set(Prim::CustomVjpCall, custom_call_kernel);
   t.set(Prim::Checkpoint, custom_call_kernel);

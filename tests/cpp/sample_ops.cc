@@ -142,6 +142,15 @@ OpSpec control_spec(Prim p, DType d) {
           runtime::register_host_callback([](std::span<const runtime::Array>) { return std::vector<runtime::Array>{}; });
       return {{x}, {int_attr(ignore)}};
     }
+    case Prim::StackNew:
+      return {{}, {}};
+    case Prim::StackPush:
+      return {{ty(DType::U64, {}), x}, {}};
+    case Prim::StackLoop: {
+      OpSpec s{{ty(DType::U64, {}), i32, x}, {int_attr(0), bool_attr(false)}};
+      s.regions.push_back(region({i32, x, x}, [&](auto& e, auto& v) { return std::vector<ir::Value>{rev(e, v[2])}; }));
+      return s;
+    }
     case Prim::CustomLin: {
       OpSpec s{{x, x.strong()}, {int_attr(1)}};
       s.regions.push_back(region({x, x.strong()}, [&](auto& e, auto& v) {
@@ -231,6 +240,9 @@ OpSpec spec_for(Prim p, DType d) {
     case Prim::Checkpoint:
     case Prim::PureCallback:
     case Prim::DebugCallback:
+    case Prim::StackNew:
+    case Prim::StackPush:
+    case Prim::StackLoop:
       return control_spec(p, d);
     default:
       break;

@@ -58,8 +58,6 @@ class OpInfo:
     upcast_ref: bool = True
     # Transforms the entry takes part in (used by the transform sweeps).
     differentiable: bool = False
-    # Reverse mode (vjp, grad) too; False where only forward mode exists (lax.while_loop).
-    reverse_differentiable: bool = True
     # Python numbers among the arguments are static configuration (axes, shapes), not weak scalar operands:
     # under jit they are passed as static arguments.
     static_numbers: bool = False
@@ -1651,7 +1649,6 @@ def _while_newton_sqrt(a):
 
 
 add("lax.while_newton_sqrt", _while_newton_sqrt, np.sqrt, dtypes=FLOATS, differentiable=True,
-    reverse_differentiable=False,
     samples=lambda rng, d: [Sample((random_values(rng, d, s, (0.25, 9.0)),)) for s in [(7,), (3, 4), ()]])
 
 
@@ -1697,7 +1694,7 @@ def _fori_traced_upper_ref(x, n):
 
 
 add("lax.fori_traced_upper", _fori_traced_upper, _fori_traced_upper_ref, dtypes=FLOATS, differentiable=True,
-    reverse_differentiable=False, tol={"float16": (1e-2, 1e-2), "bfloat16": (6e-2, 6e-2), "float32": (1e-5, 1e-5)},
+    tol={"float16": (1e-2, 1e-2), "bfloat16": (6e-2, 6e-2), "float32": (1e-5, 1e-5)},
     samples=lambda rng, d: [Sample((random_values(rng, d, s), np.array(n))) for s, n in
                             [((5,), [3, 0, 5]), ((2, 3), [4, 1, 2]), ((), [2, 6, 0]), ((4,), [0, 3, 1])]])
 

@@ -17,6 +17,7 @@ def test_every_primitive_has_a_lax_function():
         "custom_jvp_call": None, "custom_vjp_call": None, "custom_lin": None, "checkpoint": None,
         "debug_callback": None,  # ember.debug.callback / ember.debug.print
         "pure_callback": None,  # ember.pure_callback (top level, as jax.pure_callback)
+        "stack_new": None, "stack_push": None, "stack_loop": None,  # made by reverse mode through while_loop
     }
     for prim in _core.primitive_names():
         fn = names.get(prim, prim)

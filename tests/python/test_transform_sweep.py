@@ -37,11 +37,6 @@ def ad_pairs():
     return _choose(pairs, 0.5, 7)
 
 
-def reverse_pairs():
-    """ad_pairs() without the entries that have forward mode only (OpInfo.reverse_differentiable)."""
-    return [p for p in ad_pairs() if p.values[0].reverse_differentiable]
-
-
 def vmap_pairs():
     pairs = [pytest.param(op, d, id=f"{op.name}-{d}") for op in OPS for d in op.dtypes]
     return _choose(pairs, 0.15, 11)
@@ -121,7 +116,7 @@ def test_jvp_matches_finite_differences(op, dtype):
         np.testing.assert_allclose(np.asarray(tangent), fd, rtol=2e-5, atol=2e-5, err_msg=f"{op.name}{sample!r}")
 
 
-@pytest.mark.parametrize("op,dtype", reverse_pairs())
+@pytest.mark.parametrize("op,dtype", ad_pairs())
 def test_vjp_is_the_transpose_of_jvp(op, dtype):
     rng = _seed("vjp", op.name, dtype)
     for sample, pos in _differentiable_samples(op, dtype):
@@ -209,7 +204,7 @@ def test_vmap_matches_a_loop(op, dtype):
             _assert_batched_equal(got1, exp1, f"vmap None {op.name}{sample!r}")
 
 
-@pytest.mark.parametrize("op,dtype", [p for p in reverse_pairs() if p.values[1] == "float64"])
+@pytest.mark.parametrize("op,dtype", [p for p in ad_pairs() if p.values[1] == "float64"])
 def test_grad_of_vmap_matches_a_loop_of_grads(op, dtype):
     rng = _seed("gradvmap", op.name, dtype)
     for sample, pos in _differentiable_samples(op, dtype)[:2]:
