@@ -6,6 +6,7 @@
 // - jvp of while/scan gives every inexact carry a tangent as soon as any input has one (no fixpoint to find
 //   the carries whose tangents stay zero), and scan every inexact const and x too (see scan_jvp);
 // - vmap of while/scan batches every carry as soon as any operand is batched.
+#include "ir/error.h"
 #include "transforms/control_rules.h"
 
 #include "transforms/jvp.h"
@@ -203,10 +204,18 @@ std::vector<std::optional<int64_t>> axes_of(std::span<const int64_t> bdims) {
 }
 
 // A region batched with the given parameter axes; every result batched along axis 0.
-ir::Body batch_region(const ir::Body& r, std::span<const int64_t> bdims, int64_t size) {
+// A region batched with the given parameter axes; every result batched along axis 0 unless `out` says
+// otherwise (kNotBatched: the result must not depend on the batch).
+ir::Body batch_region(const ir::Body& r, std::span<const int64_t> bdims, int64_t size,
+                      std::span<const int64_t> out_bdims = {}) {
   std::vector<std::optional<int64_t>> out(r.results.size(), int64_t(0));
+  for (size_t i = 0; i < out_bdims.size(); ++i)
+    if (out_bdims[i] == kNotBatched) out[i] = std::nullopt;
   return vmap(as_function(r), axes_of(bdims), size, out).body;
 }
+
+// A stack handle (reverse mode's run-time storage) is one for the whole batch: it is never batched.
+bool is_handle(Emitter& e, Value v) { return e.type(v) == Type{DType::U64, {}}; }
 
 Batched cond_batch(BatchArgs& a) {
   size_t m = a.op.regions[0].results.size();
@@ -246,14 +255,21 @@ Values batched_carry(BatchArgs& a, size_t begin, size_t end) {
 Batched while_batch(BatchArgs& a) {
   size_t nc = size_t(ir::attr_int(a.op.attrs, 0)), nb = size_t(ir::attr_int(a.op.attrs, 1));
   size_t n = a.x.size() - nc - nb;
-  Values carry = batched_carry(a, nc + nb, a.x.size());
+  // Every carry batched at axis 0, except unbatched stack handles (one storage for all lanes).
+  Values carry;
+  std::vector<int64_t> carry_bdims;
+  for (size_t i = nc + nb; i < a.x.size(); ++i) {
+    bool handle = is_handle(a.e, a.x[i]) && a.bdim[i] == kNotBatched;
+    carry.push_back(handle ? a.x[i] : batch_at_front(a.e, a.x[i], a.bdim[i], a.size));
+    carry_bdims.push_back(handle ? kNotBatched : 0);
+  }
   std::vector<int64_t> cond_bdims(a.bdim.begin(), a.bdim.begin() + ptrdiff_t(nc));
   std::vector<int64_t> body_bdims(a.bdim.begin() + ptrdiff_t(nc), a.bdim.begin() + ptrdiff_t(nc + nb));
-  cond_bdims.insert(cond_bdims.end(), n, 0);
-  body_bdims.insert(body_bdims.end(), n, 0);
+  cond_bdims.insert(cond_bdims.end(), carry_bdims.begin(), carry_bdims.end());
+  body_bdims.insert(body_bdims.end(), carry_bdims.begin(), carry_bdims.end());
   // Per-lane predicate: bool[size].
   ir::Body cond = batch_region(a.op.regions[0], cond_bdims, a.size);
-  ir::Body step = batch_region(a.op.regions[1], body_bdims, a.size);
+  ir::Body step = batch_region(a.op.regions[1], body_bdims, a.size, carry_bdims);
   // The loop runs while any lane's predicate holds; the body advances only those lanes (the others keep
   // their values), so each lane ends with its own trip count. Body parameters: (cond consts, body consts,
   // carry).
@@ -283,6 +299,10 @@ Batched while_batch(BatchArgs& a) {
     Values next = inline_body(b, step, step_args);
     Values results;
     for (size_t i = 0; i < n; ++i) {
+      if (carry_bdims[i] == kNotBatched) {  // a handle: the same storage whichever lanes run
+        results.push_back(next[i]);
+        continue;
+      }
       Value pred = e.broadcast_to(active, e.shape(state[i]), {0});
       results.push_back(e.select(pred, next[i], state[i]));
     }
@@ -297,7 +317,72 @@ Batched while_batch(BatchArgs& a) {
   ir::Values out = a.e.builder().add(Prim::While, operands,
                                      {int64_t(nc), int64_t(nc + nb), ir::attr_int(a.op.attrs, 2)},
                                      std::move(regions));
-  return {Values(out.begin(), out.end()), std::vector<int64_t>(n, 0)};
+  return {Values(out.begin(), out.end()), carry_bdims};
+}
+
+// Values pushed under vmap are stored batched (axis 0); the handle stays one for the batch.
+Batched stack_push_batch(BatchArgs& a) {
+  if (a.bdim[0] != kNotBatched)
+    throw make_error(ErrorKind::NotImplemented, "stack_push", "expected an unbatched stack handle");
+  Values operands = {a.x[0]};
+  for (size_t i = 1; i < a.x.size(); ++i) operands.push_back(batch_at_front(a.e, a.x[i], a.bdim[i], a.size));
+  return {{a.e.builder().add1(Prim::StackPush, operands)}, {kNotBatched}};
+}
+
+// A stack_loop over batched entries. With per-lane counts n_j it runs max_j n_j steps and lane j keeps its
+// carry at steps i >= n_j (so each lane reads exactly its own entries).
+Batched stack_loop_batch(BatchArgs& a) {
+  if (a.bdim[0] != kNotBatched)
+    throw make_error(ErrorKind::NotImplemented, "stack_loop", "expected an unbatched stack handle");
+  size_t k = size_t(ir::attr_int(a.op.attrs, 0)), c = a.x.size() - 2 - k;
+  const ir::Body& body = a.op.regions[0];
+  size_t entries = body.params.size() - 1 - k - c;
+  std::vector<int64_t> bdims = {kNotBatched};
+  bdims.insert(bdims.end(), entries, 0);  // pushed under the same vmap: batched at the front
+  bdims.insert(bdims.end(), a.bdim.begin() + 2, a.bdim.begin() + 2 + ptrdiff_t(k));
+  bdims.insert(bdims.end(), c, 0);
+  ir::Body step = batch_region(body, bdims, a.size);
+  Values carry = batched_carry(a, 2 + k, a.x.size());
+  Values operands = {a.x[0]};
+  if (a.bdim[1] == kNotBatched) {
+    operands.push_back(a.x[1]);
+    operands.insert(operands.end(), a.x.begin() + 2, a.x.begin() + 2 + ptrdiff_t(k));
+    operands.insert(operands.end(), carry.begin(), carry.end());
+    std::vector<ir::Body> regions = {std::move(step)};
+    ir::Values out = a.e.builder().add(Prim::StackLoop, operands, a.op.attrs, std::move(regions));
+    return {Values(out.begin(), out.end()), std::vector<int64_t>(c, 0)};
+  }
+  Value counts = batch_at_front(a.e, a.x[1], a.bdim[1], a.size);
+  ir::Body masked;
+  {
+    ir::Builder b(masked);
+    Emitter e(b);
+    Values params;
+    for (Value p : step.params) params.push_back(b.param(step.type(p)));
+    // The lanes' counts come last among the constants.
+    Value lane_counts = b.param(Type{DType::I32, {a.size}});
+    Values carry_in(params.end() - ptrdiff_t(c), params.end());
+    Values next = inline_body(b, step, params);
+    Value i = e.broadcast_to(params[0], {a.size}, {});
+    Value active = e.op(Prim::Lt, {i, lane_counts});
+    Values results;
+    for (size_t j = 0; j < c; ++j)
+      results.push_back(e.select(e.broadcast_to(active, e.shape(carry_in[j]), {0}), next[j], carry_in[j]));
+    b.set_results(results);
+    // Parameter order: (index, entries, consts, lane counts, carry).
+    Values order(masked.params.begin(), masked.params.begin() + ptrdiff_t(1 + entries + k));
+    order.push_back(lane_counts);
+    order.insert(order.end(), masked.params.begin() + ptrdiff_t(1 + entries + k), masked.params.end() - 1);
+    masked.params = order;
+  }
+  operands.push_back(a.e.op(Prim::ReduceMax, {counts}, {Ints{0}}));
+  operands.insert(operands.end(), a.x.begin() + 2, a.x.begin() + 2 + ptrdiff_t(k));
+  operands.push_back(counts);
+  operands.insert(operands.end(), carry.begin(), carry.end());
+  std::vector<ir::Body> regions = {std::move(masked)};
+  ir::Values out = a.e.builder().add(Prim::StackLoop, operands, {int64_t(k + 1), ir::attr_bool(a.op.attrs, 1)},
+                                     std::move(regions));
+  return {Values(out.begin(), out.end()), std::vector<int64_t>(c, 0)};
 }
 
 Batched scan_batch(BatchArgs& a) {
@@ -352,10 +437,9 @@ void register_control_batching(ir::PrimTable<BatchRule>& t) {
   register_custom_batching(t);
   register_checkpoint_batching(t);
   register_callback_batching(t);
-  const std::string stack_vmap =
-      "vmap of reverse mode through a while_loop without max_steps (per-lane trip counts) is not supported: "
-      "pass max_steps= to while_loop (grad of a vmapped function, grad(vmap(f)), works without it)";
-  for (Prim p : {Prim::StackNew, Prim::StackPush, Prim::StackLoop}) t.set_unsupported(p, stack_vmap);
+  t.set_unsupported(Prim::StackNew, "it has no operands to batch");
+  t.set(Prim::StackPush, stack_push_batch);
+  t.set(Prim::StackLoop, stack_loop_batch);
 }
 
 }  // namespace ember::transforms

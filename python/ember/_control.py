@@ -150,7 +150,7 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val, *, max_steps: i
     ember differentiates while_loop in reverse mode (grad), which JAX cannot: each iteration's residuals go to
     storage that grows as the loop runs. `max_steps` (ember's addition) bounds the trip count — running more
     steps is an error — and makes that storage static and about sqrt(max_steps) carries (two-level
-    checkpointing), which vmap(grad(...)) and second derivatives through the loop need.
+    checkpointing), which second derivatives through the loop need.
 
     >>> import ember as em
     >>> int(em.lax.while_loop(lambda i: i < 10, lambda i: i + 3, 0))
