@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 from typing import Callable, Sequence
 
+import numpy as _np
+
 from . import _core
 from ._control import _abstract, _as_array, _Traced, _check_same_tree
 from .tree_util import tree_flatten, tree_unflatten
@@ -210,8 +212,8 @@ class custom_vjp:
                 for a, cl in zip(arg_leaves, c_leaves):
                     av = _abstract(a)
                     if cl is None:
-                        cl = _core.bind("broadcast_in_dim", [_as_array(_zero(av.dtype))], shape=list(av.shape),
-                                        broadcast_dimensions=[])[0]
+                        cl = _core.bind("broadcast_in_dim", [_as_array(_np.zeros((), av.dtype))],
+                                        shape=list(av.shape), broadcast_dimensions=[])[0]
                     out.append(_core.bind("convert_element_type", [_as_array(cl)], new_dtype=av.dtype,
                                           weak_type=False)[0])
             return tuple(out)
@@ -232,9 +234,3 @@ class custom_vjp:
         out = _core.bind("custom_vjp_call", operands, regions=[region0, region1, region2],
                          num_consts=len(caps0) + len(caps1))
         return tree_unflatten(primal.out_tree, out)
-
-
-def _zero(dtype):
-    import numpy as np
-
-    return np.zeros((), dtype)

@@ -119,6 +119,12 @@ def test_custom_vjp_residuals_pytrees_and_nondiff_args():
     power = em.custom_vjp(lambda n, x: x ** n, nondiff_argnums=(0,))
     power.defvjp(lambda n, x: (x ** n, x), lambda n, x, g: (n * x ** (n - 1) * g,))
     assert float(em.grad(lambda x: power(3, x))(2.0)) == 12.0
+    # None: a zero cotangent, as in JAX.
+    half = em.custom_vjp(lambda x, y: x * y)
+    half.defvjp(lambda x, y: (x * y, y), lambda y, g: (g * y, None))
+    gx, gy = em.grad(lambda a, b: half(a, b).sum(), argnums=(0, 1))(np.ones(2), np.array([3.0, 4.0]))
+    np.testing.assert_array_equal(np.asarray(gx), [3.0, 4.0])
+    np.testing.assert_array_equal(np.asarray(gy), [0.0, 0.0])
     with pytest.raises(TypeError, match="1 cotangents"):
         bad = em.custom_vjp(lambda x: x)
         bad.defvjp(lambda x: (x, None), lambda res, g: (g, g))
