@@ -214,8 +214,15 @@ ir::Body batch_region(const ir::Body& r, std::span<const int64_t> bdims, int64_t
   return vmap(as_function(r), axes_of(bdims), size, out).body;
 }
 
-// A stack handle (reverse mode's run-time storage) is one for the whole batch: it is never batched.
-bool is_handle(Emitter& e, Value v) { return e.type(v) == Type{DType::U64, {}}; }
+// Whether carry i of a while body is a stack handle (reverse mode's run-time storage): the body returns
+// stack_push(its parameter, ...). One handle serves the whole batch: it is never batched.
+bool is_stack_carry(const ir::Body& body, size_t num_consts, size_t i) {
+  Value param = body.params[num_consts + i], result = body.results[i];
+  for (const ir::Op& op : body.ops)
+    if (!op.results.empty() && op.results[0] == result)
+      return op.prim == Prim::StackPush && op.operands[0] == param;
+  return false;
+}
 
 Batched cond_batch(BatchArgs& a) {
   size_t m = a.op.regions[0].results.size();
@@ -259,7 +266,7 @@ Batched while_batch(BatchArgs& a) {
   Values carry;
   std::vector<int64_t> carry_bdims;
   for (size_t i = nc + nb; i < a.x.size(); ++i) {
-    bool handle = is_handle(a.e, a.x[i]) && a.bdim[i] == kNotBatched;
+    bool handle = a.bdim[i] == kNotBatched && is_stack_carry(a.op.regions[1], nb, i - nc - nb);
     carry.push_back(handle ? a.x[i] : batch_at_front(a.e, a.x[i], a.bdim[i], a.size));
     carry_bdims.push_back(handle ? kNotBatched : 0);
   }

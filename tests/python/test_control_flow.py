@@ -69,6 +69,9 @@ def test_while_loop_matches_python():
     # vmap: each lane runs its own number of steps; finished lanes keep their values.
     ns = np.array([1, 6, 27, 7], np.int32)
     np.testing.assert_array_equal(np.asarray(em.vmap(collatz_steps)(ns)), [python_steps(int(n)) for n in ns])
+    # A uint64 scalar carry is data like any other (only reverse mode's stack handles stay unbatched).
+    count_to = lambda n: lax.while_loop(lambda c: c < n, lambda c: c + np.uint64(1), np.uint64(0))  # noqa: E731
+    np.testing.assert_array_equal(np.asarray(em.vmap(count_to)(np.array([1, 3, 0], np.uint64))), [1, 3, 0])
 
 
 def test_scan_matches_numpy_loop():
