@@ -5,6 +5,10 @@
 // works). The primal cond returns the outputs and the residuals of every branch — the taken branch fills
 // its own, the others return zeros — and the linear cond takes all residuals, each branch reading its own.
 // The transpose of the linear cond is a cond of the transposed branches.
+// scan: the primal scan stacks each step's residuals as extra ys; the linear scan reads them as xs and
+// transposes into a scan in the other direction.
+// while: the primal while pushes each iteration's residuals to a run-time stack; the linear part is a
+// stack_loop, transposed into a reversed stack_loop. (checkpoint's split is in checkpoint_rules.cc.)
 #include "ir/error.h"
 #include "transforms/control_rules.h"
 

@@ -1,6 +1,6 @@
-// JVP and batching rules of the control-flow primitives (cond, while, scan). Each transforms the regions
-// with the same pass (jvp or vmap of the region as a function) and rearranges their parameters and
-// results into the layout the primitive expects.
+// JVP and batching rules of the control-flow primitives (cond, while, scan) and of the run-time stack
+// (stack_push, stack_loop). Each transforms the regions with the same pass (jvp or vmap of the region as a
+// function) and rearranges their parameters and results into the layout the primitive expects.
 //
 // Simplifications, both correct and both what JAX does in its simplest form:
 // - jvp of while/scan gives every inexact carry a tangent as soon as any input has one (no fixpoint to find
@@ -8,7 +8,6 @@
 // - vmap of while/scan batches every carry as soon as any operand is batched.
 #include "ir/error.h"
 #include "transforms/control_rules.h"
-
 #include "transforms/jvp.h"
 #include "transforms/vjp.h"
 #include "transforms/vmap.h"

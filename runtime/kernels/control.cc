@@ -1,4 +1,6 @@
-// Control flow in the reference executor: cond, while and scan run their regions with execute_body.
+// Ops with regions and run-time state in the reference executor: cond, while, scan, the custom-rule calls
+// and checkpoint run their regions with execute_body; the host callbacks; the run-time stack of reverse
+// mode through while loops.
 #include <algorithm>
 #include <cstring>
 
