@@ -236,7 +236,7 @@ def scan(f: Callable, init, xs=None, length: int | None = None, reverse: bool = 
 
 def fori_loop(lower, upper, body_fun: Callable, init_val):
     """`val = body_fun(i, val)` for i in [lower, upper), as jax.lax.fori_loop. With Python-int bounds it is a
-    scan (so reverse mode works); with traced bounds, a while loop.
+    scan (reverse mode stores its residuals in static storage); with traced bounds, a while loop.
 
     >>> import ember as em
     >>> int(em.lax.fori_loop(0, 5, lambda i, acc: acc + i, 0))
