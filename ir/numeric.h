@@ -86,6 +86,44 @@ static_assert(sizeof(float16) == 2 && sizeof(bfloat16) == 2);
 using complex64 = std::complex<float>;
 using complex128 = std::complex<double>;
 
+// The dtype of an element type (compile-time; the inverse of the kernels' dtype dispatch).
+template <typename T>
+constexpr ir::DType dtype_of() {
+  using ir::DType;
+  if constexpr (std::is_same_v<T, bool>)
+    return DType::Bool;
+  else if constexpr (std::is_same_v<T, int8_t>)
+    return DType::I8;
+  else if constexpr (std::is_same_v<T, int16_t>)
+    return DType::I16;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return DType::I32;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return DType::I64;
+  else if constexpr (std::is_same_v<T, uint8_t>)
+    return DType::U8;
+  else if constexpr (std::is_same_v<T, uint16_t>)
+    return DType::U16;
+  else if constexpr (std::is_same_v<T, uint32_t>)
+    return DType::U32;
+  else if constexpr (std::is_same_v<T, uint64_t>)
+    return DType::U64;
+  else if constexpr (std::is_same_v<T, float16>)
+    return DType::F16;
+  else if constexpr (std::is_same_v<T, bfloat16>)
+    return DType::BF16;
+  else if constexpr (std::is_same_v<T, float>)
+    return DType::F32;
+  else if constexpr (std::is_same_v<T, double>)
+    return DType::F64;
+  else if constexpr (std::is_same_v<T, complex64>)
+    return DType::C64;
+  else {
+    static_assert(std::is_same_v<T, complex128>, "not an element type");
+    return DType::C128;
+  }
+}
+
 template <typename T>
 inline constexpr bool is_half_v = std::is_same_v<T, float16> || std::is_same_v<T, bfloat16>;
 template <typename T>

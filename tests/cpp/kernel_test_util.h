@@ -21,41 +21,6 @@ namespace ember::testing {
 using runtime::Array;
 using Ints = std::vector<int64_t>;
 
-template <typename T>
-constexpr ir::DType dtype_of() {
-  using ir::DType;
-  if constexpr (std::is_same_v<T, bool>)
-    return DType::Bool;
-  else if constexpr (std::is_same_v<T, int8_t>)
-    return DType::I8;
-  else if constexpr (std::is_same_v<T, int16_t>)
-    return DType::I16;
-  else if constexpr (std::is_same_v<T, int32_t>)
-    return DType::I32;
-  else if constexpr (std::is_same_v<T, int64_t>)
-    return DType::I64;
-  else if constexpr (std::is_same_v<T, uint8_t>)
-    return DType::U8;
-  else if constexpr (std::is_same_v<T, uint16_t>)
-    return DType::U16;
-  else if constexpr (std::is_same_v<T, uint32_t>)
-    return DType::U32;
-  else if constexpr (std::is_same_v<T, uint64_t>)
-    return DType::U64;
-  else if constexpr (std::is_same_v<T, float16>)
-    return DType::F16;
-  else if constexpr (std::is_same_v<T, bfloat16>)
-    return DType::BF16;
-  else if constexpr (std::is_same_v<T, float>)
-    return DType::F32;
-  else if constexpr (std::is_same_v<T, double>)
-    return DType::F64;
-  else if constexpr (std::is_same_v<T, std::complex<float>>)
-    return DType::C64;
-  else
-    return DType::C128;
-}
-
 // An array of the given shape (rank 1 of values.size() when shape is omitted) holding `values`.
 template <typename T>
 Array arr(const std::vector<T>& values, std::optional<ir::Shape> shape = std::nullopt) {

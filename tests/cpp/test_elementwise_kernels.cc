@@ -29,50 +29,20 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr float kNaNf = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInff = std::numeric_limits<float>::infinity();
 
-template <typename T>
-constexpr DType dtype_for() {
-  if constexpr (std::is_same_v<T, int8_t>)
-    return DType::I8;
-  else if constexpr (std::is_same_v<T, int16_t>)
-    return DType::I16;
-  else if constexpr (std::is_same_v<T, int32_t>)
-    return DType::I32;
-  else if constexpr (std::is_same_v<T, int64_t>)
-    return DType::I64;
-  else if constexpr (std::is_same_v<T, uint8_t>)
-    return DType::U8;
-  else if constexpr (std::is_same_v<T, uint16_t>)
-    return DType::U16;
-  else if constexpr (std::is_same_v<T, uint32_t>)
-    return DType::U32;
-  else if constexpr (std::is_same_v<T, uint64_t>)
-    return DType::U64;
-  else if constexpr (std::is_same_v<T, float16>)
-    return DType::F16;
-  else if constexpr (std::is_same_v<T, bfloat16>)
-    return DType::BF16;
-  else if constexpr (std::is_same_v<T, float>)
-    return DType::F32;
-  else if constexpr (std::is_same_v<T, double>)
-    return DType::F64;
-  else if constexpr (std::is_same_v<T, c64>)
-    return DType::C64;
-  else
-    return DType::C128;
-}
+using ember::dtype_of;
 
 // A rank-1 array (or of the given shape) holding `values`.
 template <typename T>
 Array arr(const std::vector<T>& values, ir::Shape shape = {}) {
   if (shape.empty() && values.size() != 1) shape = {int64_t(values.size())};
-  Array a = Array::allocate(ir::Type{dtype_for<T>(), shape});
+  Array a = Array::allocate(ir::Type{dtype_of<T>(), shape});
   REQUIRE(size_t(a.numel()) == values.size());
   if (!values.empty()) std::memcpy(a.data(), values.data(), values.size() * sizeof(T));
   return a;
 }
 template <typename T>
 Array scalar(T v) {
-  Array a = Array::allocate(ir::Type{dtype_for<T>(), {}});
+  Array a = Array::allocate(ir::Type{dtype_of<T>(), {}});
   std::memcpy(a.data(), &v, sizeof(T));
   return a;
 }

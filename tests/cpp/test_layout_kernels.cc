@@ -24,39 +24,7 @@ namespace {
 using c128 = std::complex<double>;
 using Ints = std::vector<int64_t>;
 
-template <typename T>
-constexpr DType dtype_of() {
-  if constexpr (std::is_same_v<T, bool>)
-    return DType::Bool;
-  else if constexpr (std::is_same_v<T, int8_t>)
-    return DType::I8;
-  else if constexpr (std::is_same_v<T, int16_t>)
-    return DType::I16;
-  else if constexpr (std::is_same_v<T, int32_t>)
-    return DType::I32;
-  else if constexpr (std::is_same_v<T, int64_t>)
-    return DType::I64;
-  else if constexpr (std::is_same_v<T, uint8_t>)
-    return DType::U8;
-  else if constexpr (std::is_same_v<T, uint16_t>)
-    return DType::U16;
-  else if constexpr (std::is_same_v<T, uint32_t>)
-    return DType::U32;
-  else if constexpr (std::is_same_v<T, uint64_t>)
-    return DType::U64;
-  else if constexpr (std::is_same_v<T, float16>)
-    return DType::F16;
-  else if constexpr (std::is_same_v<T, bfloat16>)
-    return DType::BF16;
-  else if constexpr (std::is_same_v<T, float>)
-    return DType::F32;
-  else if constexpr (std::is_same_v<T, double>)
-    return DType::F64;
-  else if constexpr (std::is_same_v<T, std::complex<float>>)
-    return DType::C64;
-  else
-    return DType::C128;
-}
+using ember::dtype_of;
 
 // A distinct-ish value for element i of each dtype (all bytes meaningful, so a misplaced element shows).
 template <typename T>
