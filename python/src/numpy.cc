@@ -115,41 +115,13 @@ void init_numpy(py::module_& parent) {
     return np::broadcast_to(to_tensor(x), ir::Shape(s.begin(), s.end()));
   });
 
-  using Reduce = Tensor (*)(const Tensor&, const np::Axes&, np::OptDType, bool);
-  auto def_reduce = [&](const char* name, Reduce f) {
-    m.def(name, [f, name](py::handle x, py::handle axis, py::handle dtype, bool keepdims) {
-      return f(to_tensor(x), to_axes(axis), to_optional_dtype(dtype, name), keepdims);
-    });
-  };
-  def_reduce("sum", np::sum);
-  def_reduce("prod", np::prod);
-  def_reduce("mean", np::mean);
-  using Stat = Tensor (*)(const Tensor&, const np::Axes&, np::OptDType, int64_t, bool);
-  auto def_stat = [&](const char* name, Stat f) {
-    m.def(name, [f, name](py::handle x, py::handle axis, py::handle dtype, int64_t ddof, bool keepdims) {
-      return f(to_tensor(x), to_axes(axis), to_optional_dtype(dtype, name), ddof, keepdims);
-    });
-  };
-  def_stat("var", np::var);
-  def_stat("std", np::std);
-  using Logical = Tensor (*)(const Tensor&, const np::Axes&, bool);
-  auto def_logical = [&](const char* name, Logical f) {
-    m.def(name, [f](py::handle x, py::handle axis, bool keepdims) {
-      return f(to_tensor(x), to_axes(axis), keepdims);
-    });
-  };
-  def_logical("max", np::max);
-  def_logical("min", np::min);
-  def_logical("any", np::any);
-  def_logical("all", np::all);
-  using Arg = Tensor (*)(const Tensor&, std::optional<int64_t>, bool);
-  auto def_arg = [&](const char* name, Arg f) {
-    m.def(name, [f](py::handle x, std::optional<int64_t> axis, bool keepdims) {
-      return f(to_tensor(x), axis, keepdims);
-    });
-  };
-  def_arg("argmax", np::argmax);
-  def_arg("argmin", np::argmin);
+  for (auto [name, f] : {std::pair{"sum", &np::sum}, {"prod", &np::prod}, {"mean", &np::mean}}) def_reduce(m, name, f);
+  def_stat(m, "var", np::var);
+  def_stat(m, "std", np::std);
+  for (auto [name, f] : {std::pair{"max", &np::max}, {"min", &np::min}, {"any", &np::any}, {"all", &np::all}})
+    def_axes(m, name, f);
+  def_arg(m, "argmax", np::argmax);
+  def_arg(m, "argmin", np::argmin);
 
   m.def("reshape", [](py::handle x, py::handle shape) { return np::reshape(to_tensor(x), to_ints(shape)); });
   m.def("transpose",

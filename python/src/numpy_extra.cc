@@ -125,41 +125,16 @@ void bind_reductions(py::module_& m) {
     return np::cumulative_prod(to_tensor(x), to_optional_int(axis),
                                to_optional_dtype(dtype, "cumulative_prod"), include_initial);
   });
-  using Red = Tensor (*)(const Tensor&, const np::Axes&, np::OptDType, bool);
-  auto def_red = [&](const char* name, Red f) {
-    m.def(name, [f, name](py::handle x, py::handle axis, py::handle dtype, bool keepdims) {
-      return f(to_tensor(x), to_axes(axis), to_optional_dtype(dtype, name), keepdims);
-    });
-  };
-  def_red("nansum", np::nansum);
-  def_red("nanprod", np::nanprod);
-  def_red("nanmean", np::nanmean);
-  using Stat = Tensor (*)(const Tensor&, const np::Axes&, np::OptDType, int64_t, bool);
-  auto def_stat = [&](const char* name, Stat f) {
-    m.def(name, [f, name](py::handle x, py::handle axis, py::handle dtype, int64_t ddof, bool keepdims) {
-      return f(to_tensor(x), to_axes(axis), to_optional_dtype(dtype, name), ddof, keepdims);
-    });
-  };
-  def_stat("nanvar", np::nanvar);
-  def_stat("nanstd", np::nanstd);
-  using Ext = Tensor (*)(const Tensor&, const np::Axes&, bool);
-  auto def_ext = [&](const char* name, Ext f) {
-    m.def(name, [f](py::handle x, py::handle axis, bool keepdims) {
-      return f(to_tensor(x), to_axes(axis), keepdims);
-    });
-  };
-  def_ext("nanmax", np::nanmax);
-  def_ext("nanmin", np::nanmin);
-  def_ext("median", np::median);
-  def_ext("nanmedian", np::nanmedian);
-  using Arg = Tensor (*)(const Tensor&, std::optional<int64_t>, bool);
-  auto def_arg = [&](const char* name, Arg f) {
-    m.def(name, [f](py::handle x, py::handle axis, bool keepdims) {
-      return f(to_tensor(x), to_optional_int(axis), keepdims);
-    });
-  };
-  def_arg("nanargmax", np::nanargmax);
-  def_arg("nanargmin", np::nanargmin);
+  def_reduce(m, "nansum", np::nansum);
+  def_reduce(m, "nanprod", np::nanprod);
+  def_reduce(m, "nanmean", np::nanmean);
+  def_stat(m, "nanvar", np::nanvar);
+  def_stat(m, "nanstd", np::nanstd);
+  for (auto [name, f] : {std::pair{"nanmax", &np::nanmax}, {"nanmin", &np::nanmin}, {"median", &np::median},
+                         {"nanmedian", &np::nanmedian}})
+    def_axes(m, name, f);
+  def_arg(m, "nanargmax", np::nanargmax);
+  def_arg(m, "nanargmin", np::nanargmin);
   using Quant = Tensor (*)(const Tensor&, const Tensor&, const np::Axes&, np::QuantileMethod, bool);
   auto def_q = [&](const char* name, Quant f) {
     m.def(name, [f](py::handle x, py::handle q, py::handle axis, py::handle method, bool keepdims) {
