@@ -112,19 +112,10 @@ Values split_checkpoint(ir::Builder& b, const ir::Op& op, std::span<const Value>
     Values tangents;
     for (size_t i = parts.num_residuals; i < parts.linear.body.params.size(); ++i)
       tangents.push_back(lb.param(parts.linear.body.type(parts.linear.body.params[i])));
-    Values args;
-    std::vector<Type> types;
     for (const ir::Op& o : primal.ops) {
       bool all_saved = !o.results.empty();
       for (Value r : o.results) all_saved = all_saved && saved[r.id];
-      if (all_saved) continue;
-      args.clear();
-      for (Value v : o.operands) args.push_back(map[v.id]);
-      types.clear();
-      for (Value r : o.results) types.push_back(primal.type(r));
-      lb.set_location(o.loc);
-      ir::Values rs = lb.add_typed(o.prim, args, o.attrs, o.regions, types);
-      for (size_t i = 0; i < rs.size(); ++i) map[o.results[i].id] = rs[i];
+      if (!all_saved) copy_op(lb, primal, o, map);
     }
     Values linear_args;
     for (size_t j = m; j < primal.results.size(); ++j) linear_args.push_back(map[primal.results[j].id]);

@@ -408,7 +408,6 @@ ir::Function split_control_flow(const ir::Function& g, size_t n) {
   }
   Values operands;
   std::vector<bool> operand_unknown;
-  std::vector<Type> types;
   for (const ir::Op& op : in.ops) {
     operands.clear();
     operand_unknown.clear();
@@ -463,13 +462,8 @@ ir::Function split_control_flow(const ir::Function& g, size_t n) {
       }
       continue;
     }
-    types.clear();
-    for (Value r : op.results) types.push_back(in.type(r));
-    ir::Values rs = b.add_typed(op.prim, operands, op.attrs, op.regions, types);
-    for (size_t i = 0; i < rs.size(); ++i) {
-      map[op.results[i].id] = rs[i];
-      unknown[op.results[i].id] = any;
-    }
+    copy_op(b, in, op, map);
+    for (Value r : op.results) unknown[r.id] = any;
   }
   Values results;
   for (Value r : in.results) results.push_back(map[r.id]);

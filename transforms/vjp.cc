@@ -7,21 +7,22 @@
 
 namespace ember::transforms {
 
+ir::Values copy_op(ir::Builder& b, const ir::Body& from, const ir::Op& op, std::vector<Value>& map) {
+  SmallVec<Value, 4> operands;
+  for (Value v : op.operands) operands.push_back(map[v.id]);
+  std::vector<ir::Type> types;
+  for (Value r : op.results) types.push_back(from.type(r));
+  b.set_location(op.loc);
+  ir::Values results = b.add_typed(op.prim, operands.span(), op.attrs, op.regions, types);
+  for (size_t i = 0; i < results.size(); ++i) map[op.results[i].id] = results[i];
+  return results;
+}
+
 std::vector<Value> inline_body(ir::Builder& b, const ir::Body& body, std::span<const Value> args) {
   std::vector<Value> map(body.types.size());
   for (size_t i = 0; i < body.params.size(); ++i) map[body.params[i].id] = args[i];
-  std::vector<Value> operands;
-  std::vector<ir::Type> types;
   const ir::Location* saved = b.location();
-  for (const ir::Op& op : body.ops) {
-    operands.clear();
-    for (Value v : op.operands) operands.push_back(map[v.id]);
-    types.clear();
-    for (Value r : op.results) types.push_back(body.type(r));
-    b.set_location(op.loc);
-    ir::Values results = b.add_typed(op.prim, operands, op.attrs, op.regions, types);
-    for (size_t i = 0; i < results.size(); ++i) map[op.results[i].id] = results[i];
-  }
+  for (const ir::Op& op : body.ops) copy_op(b, body, op, map);
   b.set_location(saved);
   std::vector<Value> out;
   for (Value r : body.results) out.push_back(map[r.id]);
@@ -83,18 +84,8 @@ Linearized partial_eval(const ir::Function& g, size_t n, size_t m) {
     ir::Builder b(out.primal.body);
     std::vector<Value> map(body.types.size());
     for (size_t i = 0; i < n; ++i) map[body.params[i].id] = b.param(body.type(body.params[i]));
-    std::vector<Value> operands;
-    std::vector<ir::Type> types;
-    for (const ir::Op& op : body.ops) {
-      if (!op.results.empty() && unknown[op.results[0].id]) continue;
-      operands.clear();
-      for (Value v : op.operands) operands.push_back(map[v.id]);
-      types.clear();
-      for (Value r : op.results) types.push_back(body.type(r));
-      b.set_location(op.loc);
-      ir::Values rs = b.add_typed(op.prim, operands, op.attrs, op.regions, types);
-      for (size_t i = 0; i < rs.size(); ++i) map[op.results[i].id] = rs[i];
-    }
+    for (const ir::Op& op : body.ops)
+      if (op.results.empty() || !unknown[op.results[0].id]) copy_op(b, body, op, map);
     std::vector<Value> results;
     for (size_t i = 0; i < m; ++i) results.push_back(map[body.results[i].id]);
     for (Value r : residuals) results.push_back(map[r.id]);
@@ -107,19 +98,10 @@ Linearized partial_eval(const ir::Function& g, size_t n, size_t m) {
     std::vector<Value> map(body.types.size());
     for (Value r : residuals) map[r.id] = b.param(body.type(r));
     for (size_t i = n; i < body.params.size(); ++i) map[body.params[i].id] = b.param(body.type(body.params[i]));
-    std::vector<Value> operands;
-    std::vector<ir::Type> types;
     for (const ir::Op& op : body.ops) {
       bool is_unknown = !op.results.empty() && unknown[op.results[0].id];
       bool is_constant = !op.results.empty() && constant[op.results[0].id];
-      if (!is_unknown && !is_constant) continue;
-      operands.clear();
-      for (Value v : op.operands) operands.push_back(map[v.id]);
-      types.clear();
-      for (Value r : op.results) types.push_back(body.type(r));
-      b.set_location(op.loc);
-      ir::Values rs = b.add_typed(op.prim, operands, op.attrs, op.regions, types);
-      for (size_t i = 0; i < rs.size(); ++i) map[op.results[i].id] = rs[i];
+      if (is_unknown || is_constant) copy_op(b, body, op, map);
     }
     std::vector<Value> results;
     for (size_t i = m; i < body.results.size(); ++i) results.push_back(map[body.results[i].id]);
@@ -152,18 +134,9 @@ ir::Function transpose(const ir::Function& lin, size_t num_nonlinear) {
     if (linear[r.id]) ct[r.id] = add_tangents(e, ct[r.id], p);
   }
   // Forward: the non-linear computations (coefficients) the transposed ops need.
+  for (const ir::Op& op : body.ops)
+    if (op.results.empty() || !linear[op.results[0].id]) copy_op(b, body, op, map);
   std::vector<Value> operands;
-  std::vector<ir::Type> types;
-  for (const ir::Op& op : body.ops) {
-    if (!op.results.empty() && linear[op.results[0].id]) continue;
-    operands.clear();
-    for (Value v : op.operands) operands.push_back(map[v.id]);
-    types.clear();
-    for (Value r : op.results) types.push_back(body.type(r));
-    b.set_location(op.loc);
-    ir::Values rs = b.add_typed(op.prim, operands, op.attrs, op.regions, types);
-    for (size_t i = 0; i < rs.size(); ++i) map[op.results[i].id] = rs[i];
-  }
   // Backward: transpose each linear op, last to first.
   std::vector<uint8_t> flags;
   std::vector<ir::Type> operand_types;

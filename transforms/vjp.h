@@ -35,6 +35,9 @@ ir::Function vjp(const ir::Function& f, const std::vector<bool>& wrt);
 
 // Appends `body` to the builder's body, with `args` for its parameters; returns its results.
 std::vector<Value> inline_body(ir::Builder& b, const ir::Body& body, std::span<const Value> args);
+// Appends a copy of `op` (of body `from`) to the builder's body, at its location: operands are read through
+// `map` (new values by value id in `from`) and its results recorded there. Returns the new results.
+ir::Values copy_op(ir::Builder& b, const ir::Body& from, const ir::Op& op, std::vector<Value>& map);
 
 // A transpose rule: the op (attributes), its operands in the new function (invalid for linear ones), which
 // operands are linear, their types, and the cotangents of its results (invalid = zero). Returns one
