@@ -21,6 +21,9 @@ namespace ember::testing {
 using runtime::Array;
 using Ints = std::vector<int64_t>;
 
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
 // An array of the given shape (rank 1 of values.size() when shape is omitted) holding `values`.
 template <typename T>
 Array arr(const std::vector<T>& values, std::optional<ir::Shape> shape = std::nullopt) {

@@ -15,9 +15,6 @@ using ir::Prim;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 ir::Attrs scan_attrs(int64_t axis, bool reverse = false) { return {int_attr(axis), bool_attr(reverse)}; }
 
 // The running combination along `axis` of a [2,3,4]-like array, done position by position.

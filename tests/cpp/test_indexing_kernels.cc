@@ -17,8 +17,6 @@ using ir::Prim;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 struct GatherCase {
   ir::Shape operand, indices;
   Ints offset_dims, collapsed, start_index_map, operand_batching, indices_batching, slice_sizes;

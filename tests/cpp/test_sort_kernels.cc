@@ -18,9 +18,6 @@ using ir::Prim;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 ir::Attrs sort_attrs(int64_t dim, int64_t num_keys = 1) {
   return {int_attr(dim), bool_attr(true), int_attr(num_keys)};
 }

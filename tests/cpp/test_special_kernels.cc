@@ -15,9 +15,6 @@ using ir::Prim;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 struct Point {
   double x;
   long double want;
