@@ -233,4 +233,12 @@ double concrete_double(const Tensor& t, std::string_view op) {
   return load_element_as_double(a.type.dtype, a.data());
 }
 
+Tensor slice_axis(const Tensor& x, int64_t axis, int64_t start, int64_t stop, int64_t step) {
+  Ints lo(size_t(x.rank()), 0), hi = dims(x), st(size_t(x.rank()), 1);
+  lo[size_t(axis)] = start;
+  hi[size_t(axis)] = std::max(start, stop);
+  st[size_t(axis)] = step;
+  return lax::slice(x, lo, hi, st);
+}
+
 }  // namespace ember::frontend::np::detail

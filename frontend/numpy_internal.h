@@ -65,6 +65,8 @@ Tensor move_from_end(const Tensor& x, int64_t axis);
 Tensor sort_less(const Tensor& a, const Tensor& b);
 // The shape as a list of int64.
 inline Ints dims(const Tensor& x) { return lax::to_ints(x.shape()); }
+// x[start:stop:step] along one axis.
+Tensor slice_axis(const Tensor& x, int64_t axis, int64_t start, int64_t stop, int64_t step = 1);
 inline ir::Shape to_shape(const Ints& s) { return ir::Shape(s.begin(), s.end()); }
 // The NumPy-style accumulation dtype of sum/prod: bool and small integers widen to int64/uint64.
 DType sum_dtype(DType d);

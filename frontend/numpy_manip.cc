@@ -11,14 +11,6 @@ using namespace detail;
 
 namespace {
 
-Tensor slice_axis(const Tensor& x, int64_t axis, int64_t start, int64_t stop, int64_t step = 1) {
-  Ints lo(size_t(x.rank()), 0), hi = dims(x), st(size_t(x.rank()), 1);
-  lo[size_t(axis)] = start;
-  hi[size_t(axis)] = std::max(start, stop);
-  st[size_t(axis)] = step;
-  return lax::slice(x, lo, hi, st);
-}
-
 // Concatenation that tolerates a single part and promotes (the parts have one rank).
 Tensor join(std::vector<Tensor> parts, int64_t axis, std::string_view op) {
   return renamed(op, [&] { return concatenate(parts, axis); });

@@ -8,13 +8,6 @@ using namespace detail;
 
 namespace {
 
-Tensor slice_axis(const Tensor& x, int64_t axis, int64_t start, int64_t stop) {
-  Ints lo(size_t(x.rank()), 0), hi = dims(x), st(size_t(x.rank()), 1);
-  lo[size_t(axis)] = start;
-  hi[size_t(axis)] = stop;
-  return lax::slice(x, lo, hi, st);
-}
-
 Tensor with_axis_size(const Tensor& piece, int64_t axis, int64_t size) {
   Ints shape = dims(piece);
   shape[size_t(axis)] = size;

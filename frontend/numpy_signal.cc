@@ -12,13 +12,6 @@ using namespace detail;
 
 namespace {
 
-Tensor slice_axis(const Tensor& x, int64_t axis, int64_t start, int64_t stop) {
-  Ints lo(size_t(x.rank()), 0), hi = dims(x), st(size_t(x.rank()), 1);
-  lo[size_t(axis)] = start;
-  hi[size_t(axis)] = std::max(start, stop);
-  return lax::slice(x, lo, hi, st);
-}
-
 Tensor f64(double v) { return scalar_tensor(DType::F64, v, true); }
 
 // A 1-d array along `axis` of an array of rank `rank` (size-1 elsewhere), for broadcasting.

@@ -11,13 +11,6 @@ using namespace detail;
 
 namespace {
 
-Tensor slice_axis(const Tensor& x, int64_t axis, int64_t start, int64_t stop) {
-  Ints lo(size_t(x.rank()), 0), hi = dims(x), st(size_t(x.rank()), 1);
-  lo[size_t(axis)] = start;
-  hi[size_t(axis)] = stop;
-  return lax::slice(x, lo, hi, st);
-}
-
 // (x, axis) with axis None meaning the flattened array.
 std::pair<Tensor, int64_t> sort_operand(const Tensor& x0, std::optional<int64_t> axis, std::string_view op) {
   Tensor x = canonical(x0);
