@@ -138,4 +138,25 @@ bool is_stateful(const Op& op) {
   return false;
 }
 
+Function with_param_layout(const Function& f, std::span<const ParamSlot> layout) {
+  Function g = f;
+  std::vector<Value> params;
+  std::vector<bool> used(f.body.params.size(), false);
+  for (const ParamSlot& slot : layout) {
+    if (const Type* t = std::get_if<Type>(&slot)) {
+      params.push_back(g.body.add_value(*t));
+      continue;
+    }
+    size_t i = std::get<size_t>(slot);
+    if (i >= used.size() || used[i])
+      throw make_error(ErrorKind::Value, "region", "expected each parameter once in the layout, got ", i, " again");
+    used[i] = true;
+    params.push_back(f.body.params[i]);
+  }
+  for (size_t i = 0; i < used.size(); ++i)
+    if (!used[i]) throw make_error(ErrorKind::Value, "region", "expected parameter ", i, " in the layout");
+  g.body.params = params;
+  return g;
+}
+
 }  // namespace ember::ir

@@ -13,6 +13,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "ir/attr.h"
@@ -87,6 +88,10 @@ bool bodies_equal(const Body& a, const Body& b);
 size_t body_hash(const Body& b);
 // An op's identity for CSE: primitive, operands, attributes and regions (not results or location).
 bool ops_equivalent(const Op& a, const Op& b);
+// `f` with its parameters rearranged (for use as a region): slot k is either the index of one of f's
+// parameters or a type (a new parameter the body does not read). Each parameter of f must appear once.
+using ParamSlot = std::variant<size_t, Type>;
+Function with_param_layout(const Function& f, std::span<const ParamSlot> layout);
 // Whether running the op has an effect beyond its results (a kSideEffect primitive, or one in a region).
 bool has_side_effects(const Op& op);
 // Whether the op must not be merged with an equal one or folded (a side effect or run-time state, also in

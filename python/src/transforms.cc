@@ -16,31 +16,18 @@ ir::Type leaf_type(py::handle obj) {
   return to_tensor(obj).type();
 }
 
-// `f` with its parameters rearranged for use as a region: entry k of `layout` is either the index of one of
-// f's parameters or a type (a new parameter the body does not read). Every parameter of f must appear once.
-ir::Function with_param_layout(const ir::Function& f, py::list layout) {
-  ir::Function g = f;
-  std::vector<ir::Value> params;
-  std::vector<bool> used(f.body.params.size(), false);
-  for (py::handle entry : layout) {
-    if (py::isinstance<ir::Type>(entry)) {
-      params.push_back(g.body.add_value(entry.cast<ir::Type>()));
-      continue;
-    }
-    size_t i = entry.cast<size_t>();
-    if (i >= used.size() || used[i])
-      throw make_error(ErrorKind::Value, "region", "expected each parameter once in the layout, got ", i, " again");
-    used[i] = true;
-    params.push_back(f.body.params[i]);
-  }
-  for (size_t i = 0; i < used.size(); ++i)
-    if (!used[i]) throw make_error(ErrorKind::Value, "region", "expected parameter ", i, " in the layout");
-  g.body.params = params;
-  return g;
-}
-
 void init_transforms(py::module_& m) {
-  m.def("with_param_layout", &with_param_layout);
+  // layout: a list of parameter indices (int) and types of new, unused parameters (ShapeDtypeStruct).
+  m.def("with_param_layout", [](const ir::Function& f, py::list layout) {
+    std::vector<ir::ParamSlot> slots;
+    for (py::handle entry : layout) {
+      if (py::isinstance<ir::Type>(entry))
+        slots.emplace_back(entry.cast<ir::Type>());
+      else
+        slots.emplace_back(entry.cast<size_t>());
+    }
+    return ir::with_param_layout(f, slots);
+  });
   // Traces fun(list of arrays) -> list of arrays on the types of `leaves`. Returns the IR (parameters: the
   // leaves, then values captured from enclosing traces) and the captured values.
   m.def("trace", [](py::object fun, py::list leaves, std::string name) {
