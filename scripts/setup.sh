@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-deb_packages=(cmake ninja-build ccache g++ pkg-config libopenblas-dev doctest-dev)
+# llvm-19-dev, libmlir-19-dev and mlir-19-tools: the MLIR/LLVM 19 of the CPU backend (lowering/cpu).
+deb_packages=(cmake ninja-build ccache g++ pkg-config libopenblas-dev doctest-dev llvm-19-dev libmlir-19-dev mlir-19-tools)
 missing=()
 for p in "${deb_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,26 @@
+#include "lowering/plan/dump.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace ember::lowering {
+
+bool dump_enabled(std::string_view stage) {
+  const char* env = std::getenv("EMBER_DUMP");
+  if (!env) return false;
+  std::string_view list(env);
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    if (list.substr(0, comma) == stage || list.substr(0, comma) == "all") return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+void dump(std::string_view stage, std::string_view function, const std::string& text) {
+  std::fprintf(stderr, "// ---- EMBER_DUMP %.*s: %.*s\n%s\n", int(stage.size()), stage.data(),
+               int(function.size()), function.data(), text.c_str());
+}
+
+}  // namespace ember::lowering

@@ -1,0 +1,443 @@
+#include "lowering/plan/plan.h"
+
+#include <algorithm>
+#include <numeric>
+#include <sstream>
+
+#include "ir/error.h"
+#include "ir/prim.h"
+
+namespace ember::lowering {
+
+using ir::Body;
+using ir::Op;
+using ir::Prim;
+using ir::Value;
+
+bool is_pointwise(Prim p) {
+  if (ir::has_flag(p, ir::kElementwise)) return true;
+  switch (p) {
+    case Prim::BroadcastInDim: case Prim::Reshape: case Prim::Transpose: case Prim::Slice: case Prim::Rev:
+    case Prim::Pad: case Prim::Concatenate: case Prim::Iota: case Prim::BitcastConvertType:
+      return true;
+    default: return false;
+  }
+}
+
+bool is_loop_reduction(Prim p) {
+  return ir::has_flag(p, ir::kReduction) || p == Prim::Argmax || p == Prim::Argmin || p == Prim::DotGeneral;
+}
+
+namespace {
+
+// Attribute positions of dot_general (prim.cc).
+enum { kLhsContract = 0, kRhsContract = 1, kLhsBatch = 2, kRhsBatch = 3 };
+
+std::vector<int64_t> iota_vec(int64_t begin, int64_t end) {
+  std::vector<int64_t> v(size_t(std::max<int64_t>(0, end - begin)));
+  std::iota(v.begin(), v.end(), begin);
+  return v;
+}
+
+int64_t product(const ir::Shape& s, size_t begin, size_t end) {
+  int64_t p = 1;
+  for (size_t i = begin; i < end; ++i) p *= s[i];
+  return p;
+}
+
+// The dims of an operand that are neither batch nor contracting, in order.
+std::vector<int64_t> free_dims(int rank, const std::vector<int64_t>& batch, const std::vector<int64_t>& contract) {
+  std::vector<int64_t> out;
+  for (int64_t d = 0; d < rank; ++d)
+    if (std::find(batch.begin(), batch.end(), d) == batch.end() &&
+        std::find(contract.begin(), contract.end(), d) == contract.end())
+      out.push_back(d);
+  return out;
+}
+
+bool is_gemm_candidate(const Body& body, const Op& op, const PlanOptions& options) {
+  if (op.prim != Prim::DotGeneral) return false;
+  ir::DType d = body.type(op.results[0]).dtype;
+  if (d != ir::DType::F32 && d != ir::DType::F64) return false;
+  if (body.type(op.operands[0]).dtype != d || body.type(op.operands[1]).dtype != d) return false;
+  const ir::Shape& out = body.type(op.results[0]).shape;
+  const ir::Shape& lhs = body.type(op.operands[0]).shape;
+  size_t nb = ir::attr_ints(op.attrs, kLhsBatch).size();
+  int64_t k = 1;
+  for (int64_t c : ir::attr_ints(op.attrs, kLhsContract)) k *= lhs[size_t(c)];
+  return product(out, nb, out.size()) * k >= options.gemm_min_work;
+}
+
+// Rewrites the operands of GEMM-sized dot_generals into BLAS order ([batch, free, contract] for lhs,
+// [batch, contract, free] for rhs) with explicit transposes, which the planner then fuses into the kernels
+// producing them. Dots already in a GEMM layout (either operand possibly transposed) are left alone.
+ir::Function with_gemm_operand_order(const ir::Function& f, const PlanOptions& options) {
+  ir::Function out = f;
+  Body& body = out.body;
+  std::vector<Op> ops;
+  ops.reserve(body.ops.size());
+  for (Op& op : body.ops) {
+    if (is_gemm_candidate(body, op, options) && !gemm_layout(body, op)) {
+      const auto lc = ir::attr_ints(op.attrs, kLhsContract), rc = ir::attr_ints(op.attrs, kRhsContract);
+      const auto lb = ir::attr_ints(op.attrs, kLhsBatch), rb = ir::attr_ints(op.attrs, kRhsBatch);
+      auto transposed = [&](Value v, std::vector<int64_t> perm) {
+        const ir::Type& t = body.type(v);
+        ir::Shape shape;
+        for (int64_t p : perm) shape.push_back(t.shape[size_t(p)]);
+        Value r = body.add_value(t.with_shape(shape));
+        Op tr;
+        tr.prim = Prim::Transpose;
+        tr.loc = op.loc;
+        tr.operands = {v};
+        tr.results = {r};
+        tr.attrs = {std::move(perm)};
+        ops.push_back(std::move(tr));
+        return r;
+      };
+      int lrank = body.type(op.operands[0]).rank(), rrank = body.type(op.operands[1]).rank();
+      auto lf = free_dims(lrank, lb, lc), rf = free_dims(rrank, rb, rc);
+      std::vector<int64_t> lperm = lb, rperm = rb;
+      lperm.insert(lperm.end(), lf.begin(), lf.end());
+      lperm.insert(lperm.end(), lc.begin(), lc.end());
+      rperm.insert(rperm.end(), rc.begin(), rc.end());
+      rperm.insert(rperm.end(), rf.begin(), rf.end());
+      int64_t nb = int64_t(lb.size()), nc = int64_t(lc.size());
+      op.operands = {transposed(op.operands[0], lperm), transposed(op.operands[1], rperm)};
+      op.attrs[kLhsContract] = iota_vec(lrank - nc, lrank);
+      op.attrs[kRhsContract] = iota_vec(nb, nb + nc);
+      op.attrs[kLhsBatch] = iota_vec(0, nb);
+      op.attrs[kRhsBatch] = iota_vec(0, nb);
+    }
+    ops.push_back(std::move(op));
+  }
+  body.ops = std::move(ops);
+  return out;
+}
+
+// How a value's index inside a kernel depends on the kernel's loops: one entry per dimension of the value,
+// the loop (dimension of the kernel's domain) it follows, or one of these.
+enum : int { kFixed = -1, kAnyLoop = -2, kInnerLoop = -3 };
+using LoopMap = std::vector<int>;
+
+// The loop map of operand `pos` of `user`, given the map of the user's result.
+LoopMap operand_loop_map(const Body& body, const Op& user, size_t pos, const LoopMap& result_map) {
+  const ir::Shape& in = body.type(user.operands[pos]).shape;
+  const ir::Shape& out = body.type(user.results[0]).shape;
+  LoopMap m(in.size(), kAnyLoop);
+  const ir::Attrs& a = user.attrs;
+  if (ir::has_flag(user.prim, ir::kElementwise) && user.prim != Prim::BitcastConvertType) {
+    if (in == out) return result_map;
+    return in.empty() ? LoopMap{} : m;
+  }
+  switch (user.prim) {
+    case Prim::BroadcastInDim: {
+      const auto& bd = ir::attr_ints(a, 1);
+      for (size_t i = 0; i < in.size(); ++i)
+        m[i] = in[i] == 1 && out[size_t(bd[i])] != 1 ? kFixed : result_map[size_t(bd[i])];
+      return m;
+    }
+    case Prim::Transpose: {
+      const auto& perm = ir::attr_ints(a, 0);
+      for (size_t i = 0; i < perm.size(); ++i) m[size_t(perm[i])] = result_map[i];
+      return m;
+    }
+    case Prim::Slice: case Prim::Rev: case Prim::Concatenate: return result_map;
+    case Prim::Reshape: {
+      // Inserting or removing dims of size 1 (keepdims after a reduction) keeps the other dims' loops.
+      std::vector<size_t> in_dims, out_dims;
+      for (size_t i = 0; i < in.size(); ++i)
+        if (in[i] != 1) in_dims.push_back(i);
+      for (size_t i = 0; i < out.size(); ++i)
+        if (out[i] != 1) out_dims.push_back(i);
+      if (in_dims.size() != out_dims.size()) return m;
+      for (size_t i = 0; i < in_dims.size(); ++i)
+        if (in[in_dims[i]] != out[out_dims[i]]) return m;
+      for (size_t i = 0; i < in.size(); ++i) m[i] = kFixed;
+      for (size_t i = 0; i < in_dims.size(); ++i) m[in_dims[i]] = result_map[out_dims[i]];
+      return m;
+    }
+    case Prim::Pad: return pos == 0 ? result_map : LoopMap{};
+    case Prim::ReduceSum: case Prim::ReduceProd: case Prim::ReduceMax: case Prim::ReduceMin:
+    case Prim::ReduceAnd: case Prim::ReduceOr: case Prim::Argmax: case Prim::Argmin: {
+      const auto& axes = ir::attr_ints(a, 0);
+      size_t kept = 0;
+      for (size_t d = 0; d < in.size(); ++d)
+        m[d] = std::find(axes.begin(), axes.end(), int64_t(d)) != axes.end() ? kInnerLoop : result_map[kept++];
+      return m;
+    }
+    case Prim::DotGeneral: {
+      const auto& contract = ir::attr_ints(a, pos == 0 ? kLhsContract : kRhsContract);
+      const auto& batch = ir::attr_ints(a, pos == 0 ? kLhsBatch : kRhsBatch);
+      auto fd = free_dims(int(in.size()), batch, contract);
+      size_t free_start = batch.size();
+      if (pos == 1) {
+        const auto& lhs = body.type(user.operands[0]).shape;
+        free_start += lhs.size() - batch.size() - ir::attr_ints(a, kLhsContract).size();
+      }
+      for (size_t i = 0; i < batch.size(); ++i) m[size_t(batch[i])] = result_map[i];
+      for (size_t i = 0; i < fd.size(); ++i) m[size_t(fd[i])] = result_map[free_start + i];
+      for (int64_t c : contract) m[size_t(c)] = kInnerLoop;
+      return m;
+    }
+    default: return m;
+  }
+}
+
+struct Planner {
+  const PlanOptions& options;
+  Plan plan;
+  std::vector<std::vector<uint32_t>> users;  // by value id: the top-level ops reading it
+  std::vector<char> is_result;
+  std::vector<int> kernel_of;  // by op: index into `kernels`, or -1
+  std::vector<Kernel> kernels;
+  std::vector<LoopMap> loop_map;  // by value id, for values inside a kernel
+  std::vector<Step> other_steps;  // gemm and op steps, by op index order later
+
+  explicit Planner(const PlanOptions& o) : options(o) {}
+
+  const Body& body() const { return plan.function.body; }
+
+  bool joins_kernel(const Op& op, int k) {
+    Value v = op.results[0];
+    const ir::Shape& domain = body().type(kernels[size_t(k)].root).shape;
+    LoopMap merged;
+    bool first = true;
+    for (uint32_t u : users[v.id]) {
+      const Op& user = body().ops[u];
+      for (size_t pos = 0; pos < user.operands.size(); ++pos) {
+        if (!(user.operands[pos] == v)) continue;
+        LoopMap m = operand_loop_map(body(), user, pos, loop_map[user.results[0].id]);
+        if (first) merged = m, first = false;
+        for (size_t d = 0; d < merged.size(); ++d)
+          if (merged[d] != m[d]) merged[d] = kAnyLoop;
+      }
+    }
+    if (is_loop_reduction(op.prim)) {
+      // Computed once per iteration of the loops its index follows: fuse only when that is at most once per
+      // element of its result.
+      int depth = 0;
+      for (int l : merged) {
+        if (l == kInnerLoop) return false;
+        depth = std::max(depth, l == kAnyLoop ? int(domain.size()) : l + 1);
+      }
+      if (product(domain, 0, size_t(depth)) > body().type(v).numel()) return false;
+    }
+    loop_map[v.id] = std::move(merged);
+    return true;
+  }
+
+  void assign_kernels() {
+    const Body& b = body();
+    for (int o = int(b.ops.size()) - 1; o >= 0; --o) {
+      const Op& op = b.ops[size_t(o)];
+      bool fusible = (is_pointwise(op.prim) || is_loop_reduction(op.prim)) && op.results.size() == 1 &&
+                     !(op.prim == Prim::DotGeneral && is_gemm_candidate(b, op, options)) &&
+                     !(op.prim == Prim::BitcastConvertType &&
+                       b.type(op.results[0]).shape != b.type(op.operands[0]).shape);
+      if (op.prim == Prim::Constant) continue;  // read from its literal wherever it is used
+      if (!fusible) {
+        Step s;
+        s.kind = op.prim == Prim::DotGeneral ? Step::Kind::Gemm : Step::Kind::Op;
+        s.op = uint32_t(o);
+        other_steps.push_back(s);
+        continue;
+      }
+      Value v = op.results[0];
+      int k = -1;
+      bool joins = !is_result[v.id] && !users[v.id].empty();
+      for (uint32_t u : users[v.id]) {
+        int ku = kernel_of[u];
+        if (ku < 0 || (k >= 0 && ku != k)) joins = false;
+        k = ku;
+      }
+      if (!joins || !joins_kernel(op, k)) {
+        k = int(kernels.size());
+        kernels.push_back(Kernel{v, {}});
+        LoopMap identity(b.type(v).shape.size());
+        std::iota(identity.begin(), identity.end(), 0);
+        loop_map[v.id] = identity;
+      }
+      kernel_of[size_t(o)] = k;
+      kernels[size_t(k)].ops.push_back(uint32_t(o));
+    }
+  }
+
+  // Orders steps by their last op, assigns storage, and packs workspace values by liveness.
+  void assign_storage() {
+    const Body& b = body();
+    auto root_op = [](const Step& s) { return s.kind == Step::Kind::Kernel ? s.kernel.ops.back() : s.op; };
+    for (Kernel& k : kernels) {
+      std::reverse(k.ops.begin(), k.ops.end());
+      Step s;
+      s.kernel = std::move(k);
+      plan.steps.push_back(std::move(s));
+    }
+    for (Step& s : other_steps) plan.steps.push_back(s);
+    std::sort(plan.steps.begin(), plan.steps.end(),
+              [&](const Step& x, const Step& y) { return root_op(x) < root_op(y); });
+
+    plan.storage.assign(b.types.size(), Storage{});
+    for (size_t i = 0; i < b.params.size(); ++i) plan.storage[b.params[i].id] = {Storage::Kind::Input, int64_t(i)};
+    std::vector<int> defining_op(b.types.size(), -1);
+    for (size_t o = 0; o < b.ops.size(); ++o)
+      for (Value r : b.ops[o].results) defining_op[r.id] = int(o);
+
+    // Values each step writes.
+    std::vector<int> step_of_op(b.ops.size(), -1);
+    for (size_t s = 0; s < plan.steps.size(); ++s) {
+      const Step& st = plan.steps[s];
+      if (st.kind == Step::Kind::Kernel)
+        for (uint32_t o : st.kernel.ops) step_of_op[o] = int(s);
+      else
+        step_of_op[st.op] = int(s);
+    }
+    auto written_by = [&](const Step& st) {
+      std::vector<Value> out;
+      if (st.kind == Step::Kind::Kernel) out.push_back(st.kernel.root);
+      else
+        for (Value r : b.ops[st.op].results) out.push_back(r);
+      return out;
+    };
+    std::vector<Step> copies;
+    for (size_t j = 0; j < b.results.size(); ++j) {
+      Value v = b.results[j];
+      int o = defining_op[v.id];
+      bool produced_by_step = o >= 0 && b.ops[size_t(o)].prim != Prim::Constant;
+      if (produced_by_step && plan.storage[v.id].kind == Storage::Kind::None) {
+        plan.storage[v.id] = {Storage::Kind::Output, int64_t(j)};
+      } else {
+        Step c;
+        c.kind = Step::Kind::Copy;
+        c.value = v;
+        c.output = int(j);
+        copies.push_back(c);
+      }
+    }
+    // Constants read by library calls, other ops and copies live in their literal.
+    auto note_constant = [&](Value v) {
+      int o = defining_op[v.id];
+      if (o >= 0 && b.ops[size_t(o)].prim == Prim::Constant) plan.storage[v.id] = {Storage::Kind::Constant, o};
+    };
+    for (const Step& st : plan.steps)
+      if (st.kind != Step::Kind::Kernel)
+        for (Value v : b.ops[st.op].operands) note_constant(v);
+    for (const Step& c : copies) note_constant(c.value);
+
+    // Liveness: the last step reading each value.
+    std::vector<int> last_use(b.types.size(), -1);
+    for (size_t o = 0; o < b.ops.size(); ++o)
+      for (Value v : b.ops[o].operands)
+        if (step_of_op[o] >= 0) last_use[v.id] = std::max(last_use[v.id], step_of_op[o]);
+    struct Block {
+      size_t offset, size;
+      uint32_t value;
+    };
+    std::vector<Block> live;  // sorted by offset
+    for (size_t s = 0; s < plan.steps.size(); ++s) {
+      std::erase_if(live, [&](const Block& blk) { return last_use[blk.value] < int(s); });
+      for (Value v : written_by(plan.steps[s])) {
+        if (plan.storage[v.id].kind != Storage::Kind::None) continue;
+        size_t size = (b.type(v).nbytes() + 63) / 64 * 64, offset = 0;
+        auto it = live.begin();
+        for (; it != live.end(); ++it) {
+          if (it->offset >= offset + size) break;
+          offset = std::max(offset, it->offset + it->size);
+        }
+        live.insert(it, Block{offset, size, v.id});
+        plan.storage[v.id] = {Storage::Kind::Workspace, int64_t(offset)};
+        plan.workspace_bytes = std::max(plan.workspace_bytes, offset + size);
+      }
+    }
+    for (Step& c : copies) plan.steps.push_back(std::move(c));
+  }
+};
+
+}  // namespace
+
+std::optional<GemmLayout> gemm_layout(const Body& body, const Op& dot) {
+  const auto& lc = ir::attr_ints(dot.attrs, kLhsContract);
+  const auto& rc = ir::attr_ints(dot.attrs, kRhsContract);
+  const auto& lb = ir::attr_ints(dot.attrs, kLhsBatch);
+  const auto& rb = ir::attr_ints(dot.attrs, kRhsBatch);
+  const ir::Shape& lhs = body.type(dot.operands[0]).shape;
+  const ir::Shape& rhs = body.type(dot.operands[1]).shape;
+  int64_t nb = int64_t(lb.size()), nc = int64_t(lc.size());
+  int64_t lrank = int64_t(lhs.size()), rrank = int64_t(rhs.size());
+  if (lb != iota_vec(0, nb) || rb != iota_vec(0, nb)) return std::nullopt;
+  GemmLayout g;
+  if (lc == iota_vec(lrank - nc, lrank)) g.transpose_lhs = false;
+  else if (lc == iota_vec(nb, nb + nc)) g.transpose_lhs = true;
+  else return std::nullopt;
+  if (rc == iota_vec(nb, nb + nc)) g.transpose_rhs = false;
+  else if (rc == iota_vec(rrank - nc, rrank)) g.transpose_rhs = true;
+  else return std::nullopt;
+  g.batch = product(lhs, 0, size_t(nb));
+  g.k = 1;
+  for (int64_t c : lc) g.k *= lhs[size_t(c)];
+  g.m = product(lhs, size_t(nb), size_t(lrank)) / std::max<int64_t>(g.k, 1);
+  g.n = product(rhs, size_t(nb), size_t(rrank)) / std::max<int64_t>(g.k, 1);
+  if (g.k == 0) {  // an empty contraction: the sizes come from the free dims directly
+    g.m = product(lhs, size_t(nb + (g.transpose_lhs ? nc : 0)), size_t(lrank - (g.transpose_lhs ? 0 : nc)));
+    g.n = product(rhs, size_t(nb + (g.transpose_rhs ? 0 : nc)), size_t(rrank - (g.transpose_rhs ? nc : 0)));
+  }
+  return g;
+}
+
+Plan make_plan(const ir::Function& f, const PlanOptions& options) {
+  Planner p(options);
+  p.plan.function = with_gemm_operand_order(f, options);
+  const Body& b = p.body();
+  p.users.assign(b.types.size(), {});
+  p.is_result.assign(b.types.size(), 0);
+  p.loop_map.assign(b.types.size(), {});
+  p.kernel_of.assign(b.ops.size(), -1);
+  for (size_t o = 0; o < b.ops.size(); ++o)
+    for (Value v : b.ops[o].operands)
+      if (p.users[v.id].empty() || p.users[v.id].back() != o) p.users[v.id].push_back(uint32_t(o));
+  for (Value r : b.results) p.is_result[r.id] = 1;
+  p.assign_kernels();
+  p.assign_storage();
+  return std::move(p.plan);
+}
+
+std::string Plan::to_string() const {
+  const Body& b = body();
+  auto storage_text = [&](Value v) {
+    const Storage& s = storage[v.id];
+    switch (s.kind) {
+      case Storage::Kind::Input: return "input " + std::to_string(s.index);
+      case Storage::Kind::Output: return "output " + std::to_string(s.index);
+      case Storage::Kind::Workspace: return "workspace+" + std::to_string(s.index);
+      case Storage::Kind::Constant: return std::string("constant");
+      case Storage::Kind::None: break;
+    }
+    return std::string("-");
+  };
+  std::ostringstream out;
+  out << "plan @" << function.name << ": " << steps.size() << " steps, workspace " << workspace_bytes
+      << " bytes\n";
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    out << "  " << i << ": ";
+    switch (s.kind) {
+      case Step::Kind::Kernel: {
+        out << "kernel %" << s.kernel.root.id << " : " << ir::to_string(b.type(s.kernel.root)) << " = {";
+        for (size_t j = 0; j < s.kernel.ops.size(); ++j)
+          out << (j ? ", " : "") << ir::prim_name(b.ops[s.kernel.ops[j]].prim);
+        out << "} -> " << storage_text(s.kernel.root);
+        break;
+      }
+      case Step::Kind::Gemm: case Step::Kind::Op: {
+        const Op& op = b.ops[s.op];
+        out << (s.kind == Step::Kind::Gemm ? "gemm " : "op ") << ir::prim_name(op.prim);
+        for (Value r : op.results) out << " %" << r.id << " -> " << storage_text(r);
+        break;
+      }
+      case Step::Kind::Copy: out << "copy %" << s.value.id << " -> output " << s.output; break;
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace ember::lowering

@@ -1,0 +1,91 @@
+// The fusion plan (DESIGN §7), shared by the CPU and CUDA backends: a function's top-level ops partitioned
+// into steps — fused loop kernels, library calls, copies — and a storage place for every value that is
+// written to memory. Values computed inside a kernel and used only there have no storage at all.
+//
+// A kernel computes one root value over its iteration domain (the root's shape) and evaluates the ops it
+// fused per element, reading operands from memory only where they come from outside the kernel. Reductions
+// and small contractions fuse into the kernel that consumes them when each of their results is computed
+// once per kernel (a row reduction feeding the same rows), so softmax over rows is a single kernel; where a
+// result would be recomputed for many elements of the domain (a column mean feeding every row), it is
+// materialised by its own kernel instead.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/function.h"
+
+namespace ember::lowering {
+
+struct Kernel {
+  ir::Value root;
+  std::vector<uint32_t> ops;  // indices into the body's ops, in program order; the root's op is last
+};
+
+struct Step {
+  enum class Kind : uint8_t {
+    Kernel,  // a fused loop kernel
+    Gemm,    // a dot_general op done by the BLAS library (operands in [batch, free, contract] order or with
+             // free and contracting groups swapped; see gemm_layout)
+    Op,      // one op the backend compiles on its own (control flow, sorting, gathers, ...): its operands
+             // and results are materialised
+    Copy,    // copies `value` into function result `output` (a result that is a parameter, a constant, or
+             // another result)
+  };
+  Kind kind = Kind::Kernel;
+  Kernel kernel;       // Kind::Kernel
+  uint32_t op = 0;     // Kind::Gemm, Kind::Op
+  ir::Value value;     // Kind::Copy
+  int output = -1;     // Kind::Copy
+};
+
+// Where a materialised value lives.
+struct Storage {
+  enum class Kind : uint8_t {
+    None,       // not written to memory (computed inside one kernel)
+    Input,      // function parameter `index`
+    Output,     // function result `index`
+    Workspace,  // `index` bytes into the workspace
+    Constant,   // the literal of the constant op `index`
+  };
+  Kind kind = Kind::None;
+  int64_t index = 0;
+};
+
+// A dot_general done as (batched) GEMM: C[b] = op(A[b]) * op(B[b]) with row-major matrices.
+struct GemmLayout {
+  int64_t batch = 1, m = 1, n = 1, k = 1;
+  bool transpose_lhs = false;  // lhs is stored [batch, k, m] instead of [batch, m, k]
+  bool transpose_rhs = false;  // rhs is stored [batch, n, k] instead of [batch, k, n]
+};
+
+struct PlanOptions {
+  // dot_general with fewer multiply-adds per batch item than this is generated as loops in a kernel.
+  int64_t gemm_min_work = 32 * 32 * 32;
+};
+
+struct Plan {
+  ir::Function function;  // the planned function (dot_general operands may have been transposed for BLAS)
+  std::vector<Step> steps;
+  std::vector<Storage> storage;  // by value id
+  size_t workspace_bytes = 0;
+
+  const ir::Body& body() const { return function.body; }
+  // Readable form, printed by EMBER_DUMP=plan.
+  std::string to_string() const;
+};
+
+// Partitions `f`. Every primitive is accepted; a backend rejects what it cannot compile.
+Plan make_plan(const ir::Function& f, const PlanOptions& options = {});
+
+// The GEMM form of a dot_general whose operands are in BLAS order, or nothing when they are not.
+std::optional<GemmLayout> gemm_layout(const ir::Body& body, const ir::Op& dot);
+
+// Ops a kernel evaluates per element of its domain (elementwise, layout and constant ops).
+bool is_pointwise(ir::Prim p);
+// Ops a kernel evaluates with an inner loop (reductions, arg-reductions, dot_general as loops).
+bool is_loop_reduction(ir::Prim p);
+
+}  // namespace ember::lowering
