@@ -58,7 +58,12 @@ class JitFunction {
                   "expected arrays, got a ShapeDtypeStruct (abstract arguments can be traced with make_ir, not run)",
                   "jit");
     Entry& e = lookup(p, args, kwargs);
-    std::vector<Tensor> outputs = frontend::run_executable(*e.executable, e.function, p.leaves);
+    std::vector<Tensor> outputs;
+    {
+      // Compiled code may run for long and on many threads; host callbacks take the GIL back themselves.
+      py::gil_scoped_release release;
+      outputs = frontend::run_executable(*e.executable, e.function, p.leaves);
+    }
     std::vector<py::object> wrapped;
     wrapped.reserve(outputs.size());
     for (Tensor& t : outputs) wrapped.push_back(wrap(std::move(t)));

@@ -1,4 +1,7 @@
 // The extension module ember._core: error translation, source locations, and the module sections.
+#ifdef EMBER_HAVE_CPU_BACKEND
+#include "lowering/cpu/backend.h"
+#endif
 #include "bindings.h"
 // After Python.h (pulled in by pybind11).
 #include <frameobject.h>
@@ -91,4 +94,7 @@ PYBIND11_MODULE(_core, m) {
   ember::python::init_interop(m);
   ember::python::init_transforms(m);
   ember::python::init_callbacks(m);
+#ifdef EMBER_HAVE_CPU_BACKEND
+  ember::lowering::cpu::register_cpu_backend();
+#endif
 }

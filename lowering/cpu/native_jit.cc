@@ -1,0 +1,153 @@
+#include "lowering/cpu/native_jit.h"
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+
+#include "ir/error.h"
+#include "lowering/plan/dump.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#ifdef EMBER_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+
+namespace ember::lowering::cpu {
+
+namespace {
+
+std::string message_of(llvm::Error err) {
+  std::string s = llvm::toString(std::move(err));
+  return s;
+}
+
+[[noreturn]] void fail(const std::string& what, llvm::Error err) {
+  throw Error(ErrorKind::Runtime, what + ": " + message_of(std::move(err)), "cpu backend");
+}
+
+// Functions generated code calls by name. Python loads extension modules with RTLD_LOCAL, so libraries
+// such as OpenBLAS are not in the process's global symbol scope: their addresses are given explicitly.
+llvm::orc::SymbolMap runtime_symbols(llvm::orc::MangleAndInterner& mangle) {
+  llvm::orc::SymbolMap map;
+  auto add = [&](const char* name, void* address) {
+    map[mangle(name)] = {llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported};
+  };
+#ifdef EMBER_HAVE_OPENBLAS
+  add("cblas_sgemm", reinterpret_cast<void*>(&cblas_sgemm));
+  add("cblas_dgemm", reinterpret_cast<void*>(&cblas_dgemm));
+#endif
+  add("memcpy", reinterpret_cast<void*>(&std::memcpy));
+  return map;
+}
+
+struct Jit {
+  std::mutex mutex;
+  std::unique_ptr<llvm::orc::LLJIT> lljit;
+  std::atomic<uint64_t> counter{0};
+
+  Jit() {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (!builder) fail("cannot target the host CPU", builder.takeError());
+    auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*builder)).create();
+    if (!jit) fail("cannot create the LLVM JIT", jit.takeError());
+    lljit = std::move(*jit);
+    auto& jd = lljit->getMainJITDylib();
+    auto search = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+        lljit->getDataLayout().getGlobalPrefix());
+    if (!search) fail("cannot search the process for symbols", search.takeError());
+    jd.addGenerator(std::move(*search));
+    llvm::orc::MangleAndInterner mangle(lljit->getExecutionSession(), lljit->getDataLayout());
+    if (auto err = jd.define(llvm::orc::absoluteSymbols(runtime_symbols(mangle))))
+      fail("cannot define runtime symbols", std::move(err));
+  }
+};
+
+Jit& jit() {
+  static Jit j;
+  return j;
+}
+
+std::unique_ptr<llvm::TargetMachine> target_machine(const CpuOptions& options) {
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder) fail("cannot target the host CPU", builder.takeError());
+  if (!options.target_cpu.empty()) {
+    builder->setCPU(options.target_cpu);
+    builder->getFeatures() = llvm::SubtargetFeatures();
+  }
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tm = builder->createTargetMachine();
+  if (!tm) fail("cannot create a target machine", tm.takeError());
+  return std::move(*tm);
+}
+
+void optimise(llvm::Module& module, llvm::TargetMachine& tm) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  llvm::PassBuilder pb(&tm, tuning);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
+  mpm.run(module, mam);
+}
+
+}  // namespace
+
+CompiledFunction jit_compile(std::unique_ptr<llvm::LLVMContext> context, std::unique_ptr<llvm::Module> module,
+                             const std::string& entry_name, const CpuOptions& options) {
+  Jit& j = jit();
+  auto tm = target_machine(options);
+  module->setDataLayout(tm->createDataLayout());
+  module->setTargetTriple(tm->getTargetTriple().str());
+  // Every function gets the target's CPU and features, so the vectorisers use its full vector width.
+  for (llvm::Function& fn : *module) {
+    if (fn.isDeclaration()) continue;
+    fn.addFnAttr("target-cpu", tm->getTargetCPU());
+    fn.addFnAttr("target-features", tm->getTargetFeatureString());
+  }
+  optimise(*module, *tm);
+  if (dump_enabled("llvm")) {
+    std::string text;
+    llvm::raw_string_ostream out(text);
+    module->print(out, nullptr);
+    dump("llvm", entry_name, text);
+  }
+
+  std::lock_guard<std::mutex> lock(j.mutex);
+  // Each function's symbols are renamed apart by the caller (entry_name is unique); the resource tracker
+  // frees the code when the executable goes away.
+  auto tracker = j.lljit->getMainJITDylib().createResourceTracker();
+  if (auto err = j.lljit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
+    fail("cannot add the module to the JIT", std::move(err));
+  auto symbol = j.lljit->lookup(entry_name);
+  if (!symbol) fail("cannot compile " + entry_name, symbol.takeError());
+  CompiledFunction out;
+  out.entry = symbol->toPtr<EntryPoint>();
+  out.code = std::shared_ptr<void>(nullptr, [tracker](void*) {
+    std::lock_guard<std::mutex> lock(jit().mutex);
+    llvm::consumeError(tracker->remove());
+  });
+  return out;
+}
+
+}  // namespace ember::lowering::cpu
