@@ -15,7 +15,7 @@ _core._set_package_dir(_os.path.dirname(_os.path.abspath(__file__)) + _os.sep)
 
 from ._core import Array, ConcretizationError, IR, ShapeDtypeStruct  # noqa: E402
 from ._device import Device, devices, default_backend  # noqa: E402
-from ._jit import jit, make_ir  # noqa: E402
+from ._jit import backends, jit, make_ir  # noqa: E402
 from ._dlpack import from_dlpack  # noqa: E402
 from ._custom import custom_jvp, custom_vjp  # noqa: E402
 from ._checkpoint import checkpoint, checkpoint_policies, remat  # noqa: E402
@@ -28,6 +28,7 @@ from . import nn  # noqa: E402
 from . import debug, random  # noqa: E402
 
 __all__ = [
+    "backends",
     "Array",
     "ShapeDtypeStruct",
     "grad",

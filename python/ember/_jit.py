@@ -53,7 +53,9 @@ def jit(
     donate_argnums : int or sequence of int
         Accepted for JAX compatibility; buffer donation arrives with the CPU compiler.
     backend : str, optional
-        The registered compiler to use ("interpreter" today).
+        The registered compiler to use: "interpreter" (the reference executor, the default while the native
+        compiler is being completed) or "cpu" (fused native code through MLIR and LLVM; it raises
+        NotImplementedError naming the op for what it cannot compile yet). `ember.backends()` lists them.
     device : Device or str, optional
         The device to run on (the CPU today).
 
@@ -115,3 +117,15 @@ def make_ir(fun: Callable, *, static_argnums=(), static_argnames=()):
         return jitted.trace_ir(*args, **kwargs)
 
     return traced
+
+
+def backends() -> list[str]:
+    """The names of the registered compilers, usable as `jit(..., backend=name)`.
+
+    Examples
+    --------
+    >>> import ember as em
+    >>> "interpreter" in em.backends()
+    True
+    """
+    return list(_core.backends())

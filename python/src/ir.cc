@@ -1,6 +1,7 @@
 // ember.IR: a traced (and later transformed) function, printable as IR text (what make_ir returns).
 #include "bindings.h"
 #include "ir/printer.h"
+#include "lowering/plan/plan.h"
 #include "ir/verifier.h"
 #include "runtime/executor.h"
 
@@ -21,6 +22,54 @@ size_t count_ops(const ir::Body& body) {
   return n;
 }
 }  // namespace
+
+
+static py::dict plan_of(const ir::Function& f) {
+  lowering::Plan plan = lowering::make_plan(f);
+  const ir::Body& b = plan.body();
+  auto storage_name = [&](ir::Value v) {
+    switch (plan.storage[v.id].kind) {
+      case lowering::Storage::Kind::Input: return "input";
+      case lowering::Storage::Kind::Output: return "output";
+      case lowering::Storage::Kind::Workspace: return "workspace";
+      case lowering::Storage::Kind::Constant: return "constant";
+      case lowering::Storage::Kind::None: break;
+    }
+    return "none";
+  };
+  py::list steps;
+  for (const lowering::Step& s : plan.steps) {
+    py::dict d;
+    py::list ops;
+    ir::Value written;
+    switch (s.kind) {
+      case lowering::Step::Kind::Kernel:
+        d["kind"] = "kernel";
+        for (uint32_t o : s.kernel.ops) ops.append(std::string(ir::prim_name(b.ops[o].prim)));
+        written = s.kernel.root;
+        break;
+      case lowering::Step::Kind::Gemm:
+      case lowering::Step::Kind::Op:
+        d["kind"] = s.kind == lowering::Step::Kind::Gemm ? "gemm" : "op";
+        ops.append(std::string(ir::prim_name(b.ops[s.op].prim)));
+        written = b.ops[s.op].results[0];
+        break;
+      case lowering::Step::Kind::Copy:
+        d["kind"] = "copy";
+        written = s.value;
+        break;
+    }
+    d["ops"] = ops;
+    d["type"] = ir::to_string(b.type(written));
+    d["storage"] = s.kind == lowering::Step::Kind::Copy ? "output" : storage_name(written);
+    steps.append(d);
+  }
+  py::dict out;
+  out["text"] = plan.to_string();
+  out["workspace_bytes"] = plan.workspace_bytes;
+  out["steps"] = steps;
+  return out;
+}
 
 void init_ir(py::module_& m) {
   py::class_<ir::Type>(m, "ShapeDtypeStruct",
@@ -73,6 +122,10 @@ void init_ir(py::module_& m) {
                                return out;
                              })
       .def("verify", [](const ir::Function& f) { ir::verify(f); })
+      .def("plan", &plan_of,
+           "The fusion plan of the compiled backends (what EMBER_DUMP=plan prints), as a dict: 'text', "
+           "'workspace_bytes' and 'steps', each with 'kind', the fused 'ops', the 'type' and 'storage' of "
+           "what it writes.")
       .def("__call__",
            [](const ir::Function& f, py::args args) {
              std::vector<runtime::Array> arrays;

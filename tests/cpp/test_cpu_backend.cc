@@ -1,0 +1,84 @@
+// The plan and the native CPU backend from C++: plan structure on IR text, the entry point's contract
+// (DESIGN §7: error codes for null pointers, services for threads), and GEMM layouts.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "ir/printer.h"
+#include "lowering/plan/plan.h"
+
+#ifdef EMBER_HAVE_CPU_BACKEND
+#include "lowering/cpu/compile.h"
+#include "runtime/thread_pool.h"
+#endif
+
+using namespace ember;
+
+namespace {
+
+// lhs [k, m] contracted on dim 0 with rhs [n, k] on dim 1: a GEMM with both operands transposed.
+const char* const kTransposedDot =
+    "func @f(%0: f32[64,32], %1: f32[48,64]) -> (f32[32,48]) {\n"
+    "  %2 = dot_general %0, %1 {lhs_contracting_dimensions=[0], rhs_contracting_dimensions=[1], "
+    "lhs_batch_dimensions=[], rhs_batch_dimensions=[], preferred_element_type=f32} : f32[32,48]\n"
+    "  return %2\n"
+    "}\n";
+
+const char* const kExpSum =
+    "func @f(%0: f32[3,5]) -> (f32[3], f32[3,5]) {\n"
+    "  %1 = exp %0 : f32[3,5]\n"
+    "  %2 = reduce_sum %1 {axes=[1]} : f32[3]\n"
+    "  return %2, %0\n"
+    "}\n";
+
+}  // namespace
+
+TEST_CASE("plan: a dot in a BLAS layout is one gemm step with both operands transposed") {
+  ir::Function f = ir::parse_function(kTransposedDot);
+  lowering::Plan plan = lowering::make_plan(f, lowering::PlanOptions{.gemm_min_work = 1});
+  REQUIRE(plan.steps.size() == 1);
+  CHECK(plan.steps[0].kind == lowering::Step::Kind::Gemm);
+  auto g = lowering::gemm_layout(plan.body(), plan.body().ops[plan.steps[0].op]);
+  REQUIRE(g.has_value());
+  CHECK(g->transpose_lhs);
+  CHECK(g->transpose_rhs);
+  CHECK((g->m == 32 && g->n == 48 && g->k == 64 && g->batch == 1));
+}
+
+TEST_CASE("plan: a reduction fuses into its row kernel; a returned parameter is a copy") {
+  lowering::Plan plan = lowering::make_plan(ir::parse_function(kExpSum));
+  REQUIRE(plan.steps.size() == 2);
+  CHECK(plan.steps[0].kind == lowering::Step::Kind::Kernel);
+  CHECK(plan.steps[0].kernel.ops.size() == 2);  // exp and reduce_sum
+  CHECK(plan.steps[1].kind == lowering::Step::Kind::Copy);
+  CHECK(plan.workspace_bytes == 0);
+}
+
+#ifdef EMBER_HAVE_CPU_BACKEND
+namespace {
+void pool_parallel_for(EmberLoopBody body, void* ctx, int64_t n, int64_t grain) {
+  runtime::parallel_for(n, grain, [&](int64_t b, int64_t e) { body(ctx, b, e); });
+}
+}  // namespace
+
+TEST_CASE("cpu backend: the entry point computes with the given services and rejects null pointers") {
+  lowering::Plan plan = lowering::make_plan(ir::parse_function(kExpSum));
+  lowering::cpu::CompiledFunction code = lowering::cpu::compile_plan(plan, {});
+  std::vector<float> x(15), sums(3), copy(15);
+  for (int i = 0; i < 15; ++i) x[size_t(i)] = float(i) * 0.1f;
+  const void* inputs[] = {x.data()};
+  void* outputs[] = {sums.data(), copy.data()};
+  EmberServices services{&pool_parallel_for};
+  REQUIRE(code.entry(inputs, outputs, nullptr, &services) == EMBER_OK);
+  for (int r = 0; r < 3; ++r) {
+    double want = 0;
+    for (int c = 0; c < 5; ++c) want += std::exp(double(x[size_t(r * 5 + c)]));
+    CHECK(sums[size_t(r)] == doctest::Approx(want).epsilon(1e-6));
+  }
+  CHECK(copy == x);
+  CHECK(code.entry(nullptr, outputs, nullptr, &services) == EMBER_ERROR_NULL_ARGUMENT);
+  CHECK(code.entry(inputs, nullptr, nullptr, &services) == EMBER_ERROR_NULL_ARGUMENT);
+  CHECK(code.entry(inputs, outputs, nullptr, nullptr) == EMBER_ERROR_NULL_ARGUMENT);
+}
+#endif

@@ -1,0 +1,187 @@
+"""The native CPU backend (lowering/plan + lowering/cpu): the fusion plan's structure, and compiled results
+against NumPy and the reference executor. The op-table sweep on this backend is in test_opdb.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import ember as em
+import ember.numpy as enp
+
+pytestmark = pytest.mark.skipif("cpu" not in em.backends(), reason="ember was built without the CPU backend")
+
+RNG = np.random.default_rng(7)
+
+
+def gelu(x):
+    return 0.5 * x * (1 + enp.tanh(0.7978845608 * (x + 0.044715 * x**3)))
+
+
+def layernorm(x, g, b):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / enp.sqrt(var + 1e-5) * g + b
+
+
+def mlp(params, x):
+    (w1, b1), (w2, b2) = params
+    h = enp.tanh(x @ w1 + b1)
+    return h @ w2 + b2
+
+
+def mlp_params(d_in=784, d_hidden=512, d_out=10):
+    return [(RNG.standard_normal((d_in, d_hidden)).astype(np.float32) * 0.05, np.zeros(d_hidden, np.float32)),
+            (RNG.standard_normal((d_hidden, d_out)).astype(np.float32) * 0.05, np.zeros(d_out, np.float32))]
+
+
+def plan(f, *args):
+    return em.make_ir(f)(*args).plan()
+
+
+def kernels(p):
+    return [s for s in p["steps"] if s["kind"] == "kernel"]
+
+
+# -- the plan
+
+
+def test_gelu_is_one_kernel_with_no_intermediate_in_memory():
+    p = plan(gelu, np.ones((1000,), np.float32))
+    assert [s["kind"] for s in p["steps"]] == ["kernel"]
+    assert "tanh" in p["steps"][0]["ops"] and p["steps"][0]["storage"] == "output"
+    assert p["workspace_bytes"] == 0
+
+
+def test_softmax_over_rows_is_at_most_two_kernels_and_keeps_nothing_full_size():
+    x = np.ones((64, 32), np.float32)
+    p = plan(em.nn.softmax, x)
+    assert len(kernels(p)) <= 2, p["text"]
+    # Whatever is materialised between kernels is per row, never a (64, 32) intermediate.
+    assert p["workspace_bytes"] < x.nbytes, p["text"]
+
+
+def test_layernorm_over_rows_is_at_most_two_kernels():
+    x = np.ones((64, 32), np.float32)
+    p = plan(layernorm, x, np.ones(32, np.float32), np.zeros(32, np.float32))
+    assert len(kernels(p)) <= 2, p["text"]
+    assert p["workspace_bytes"] < x.nbytes, p["text"]
+
+
+def test_mlp_forward_is_its_matrix_products_plus_one_kernel_after_each():
+    p = plan(mlp, mlp_params(), np.ones((256, 784), np.float32))
+    assert [s["kind"] for s in p["steps"]] == ["gemm", "kernel", "gemm", "kernel"], p["text"]
+    # The bias and tanh are fused into the kernel between the products, which writes the hidden layer once.
+    assert {"add", "tanh"} <= set(p["steps"][1]["ops"])
+
+
+def test_a_column_reduction_read_by_every_row_is_materialised_once():
+    # Fusing the column mean into the row loop would recompute it for every row: it gets its own kernel,
+    # and only the mean (not a full-size array) goes to memory.
+    x = np.ones((128, 64), np.float32)
+    p = plan(lambda x: x - x.mean(axis=0), x)
+    assert len(kernels(p)) == 2, p["text"]
+    assert 0 < p["workspace_bytes"] <= 64 * 4 + 63
+
+
+def test_small_contractions_are_generated_as_loops_not_blas_calls():
+    # vmap(grad) of a linear model produces many tiny products: no GEMM call per item.
+    w = np.ones(100, np.float32)
+    xs = np.ones((64, 100), np.float32)
+    ys = np.ones(64, np.float32)
+    per_sample = em.vmap(em.grad(lambda w, x, y: (enp.dot(x, w) - y) ** 2), in_axes=(None, 0, 0))
+    p = plan(per_sample, w, xs, ys)
+    assert all(s["kind"] == "kernel" for s in p["steps"]), p["text"]
+
+
+def test_ember_dump_prints_plan_mlir_and_llvm():
+    code = ("import numpy as np, ember as em\n"
+            "em.jit(lambda x: x * 2.0 + 1.0, backend='cpu')(np.ones(4, np.float32))\n")
+    env = dict(os.environ, EMBER_DUMP="plan,mlir,llvm")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert "EMBER_DUMP plan" in out.stderr and "kernel" in out.stderr
+    assert "EMBER_DUMP mlir" in out.stderr and "scf.for" in out.stderr
+    assert "EMBER_DUMP llvm" in out.stderr and "define" in out.stderr
+
+
+# -- compiled results
+
+
+def test_gelu_matches_numpy_on_many_threads():
+    x = RNG.standard_normal(1_000_003).astype(np.float32)  # odd length: vector tails and thread chunks
+    got = np.asarray(em.jit(gelu, backend="cpu")(x))
+    want = 0.5 * x * (1 + np.tanh(0.7978845608 * (x + 0.044715 * x.astype(np.float64) ** 3)))
+    np.testing.assert_allclose(got, want, rtol=2e-6, atol=2e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_and_layernorm_match_numpy(dtype):
+    x = RNG.standard_normal((300, 257)).astype(dtype)
+    got = np.asarray(em.jit(em.nn.softmax, backend="cpu")(x))
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, e / e.sum(axis=-1, keepdims=True), rtol=rtol, atol=1e-7)
+    g, b = RNG.standard_normal(257).astype(dtype), RNG.standard_normal(257).astype(dtype)
+    got = np.asarray(em.jit(layernorm, backend="cpu")(x, g, b))
+    mean = x.mean(axis=-1, keepdims=True)
+    want = (x - mean) / np.sqrt(((x - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5) * g + b
+    np.testing.assert_allclose(got, want, rtol=10 * rtol, atol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+def test_mlp_training_step_matches_the_interpreter():
+    params = mlp_params(d_in=50, d_hidden=40, d_out=10)
+    x = RNG.standard_normal((32, 50)).astype(np.float32)
+    labels = np.eye(10, dtype=np.float32)[RNG.integers(0, 10, 32)]  # one-hot
+
+    def loss(params, x, labels):
+        logits = mlp(params, x)
+        return -enp.mean(enp.sum(em.nn.log_softmax(logits) * labels, axis=-1))
+
+    def step(params, x, labels):
+        value, grads = em.value_and_grad(loss)(params, x, labels)
+        return value, em.tree_util.tree_map(lambda p, g: p - 0.1 * g, params, grads)
+
+    got = em.tree_util.tree_leaves(em.jit(step, backend="cpu")(params, x, labels))
+    want = em.tree_util.tree_leaves(em.jit(step)(params, x, labels))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-4, atol=1e-5)
+
+
+def test_integer_and_conversion_semantics_are_the_interpreters():
+    a = np.array([7, -7, np.iinfo(np.int32).min, 5, 0], np.int32)
+    b = np.array([0, 2, -1, -3, 0], np.int32)
+    f = lambda a, b: (em.lax.div(a, b), em.lax.rem(a, b), a << b, a >> b)
+    for got, want in zip(em.jit(f, backend="cpu")(a, b), em.jit(f)(a, b)):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    x = np.array([np.nan, np.inf, -np.inf, 3e9, -3e9, -0.5, 2.5], np.float32)
+    conv = lambda x: (x.astype(enp.int32), x.astype(enp.uint8), x.astype(enp.bool_), x.astype(enp.float16))
+    for got, want in zip(em.jit(conv, backend="cpu")(x), em.jit(conv)(x)):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_nan_and_signed_zero_propagate_through_max_and_reductions():
+    x = np.array([[1.0, np.nan, 3.0], [-0.0, 0.0, -1.0]], np.float32)
+    f = lambda x: (x.max(axis=1), enp.maximum(x, 0.0), enp.argmax(x, axis=1), x.sum(axis=0))
+    for got, want in zip(em.jit(f, backend="cpu")(x), em.jit(f)(x)):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+        assert np.array_equal(np.signbit(np.asarray(got)), np.signbit(np.asarray(want)))
+
+
+def test_results_that_are_inputs_constants_or_repeated_are_copied():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    c = np.ones((2, 3), np.float32)
+    f = em.jit(lambda x: (x, enp.asarray(c), x + 1, x + 1), backend="cpu")
+    r = [np.asarray(v) for v in f(x)]
+    np.testing.assert_array_equal(r[0], x)
+    np.testing.assert_array_equal(r[1], c)
+    np.testing.assert_array_equal(r[2], x + 1)
+    np.testing.assert_array_equal(r[3], x + 1)
+
+
+def test_what_the_backend_cannot_compile_yet_is_a_clear_error():
+    with pytest.raises(NotImplementedError, match=r"\[sort\] the cpu backend cannot compile it: .*test_cpu_backend"):
+        em.jit(lambda x: enp.sort(x), backend="cpu")(np.ones(4, np.float32))
