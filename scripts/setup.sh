@@ -20,8 +20,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python=${PYTHON:-python3}
-py_modules=(numpy ml_dtypes pybind11 scikit_build_core pytest scipy)
-py_packages=(numpy ml_dtypes pybind11 scikit-build-core pytest scipy)
+py_modules=(numpy ml_dtypes pybind11 scikit_build_core pytest xdist scipy)
+py_packages=(numpy ml_dtypes pybind11 scikit-build-core pytest pytest-xdist scipy)
 if ! "$python" -c "import importlib, sys; [importlib.import_module(m) for m in sys.argv[1:]]" "${py_modules[@]}" 2>/dev/null; then
   echo "setup: installing PyPI packages: ${py_packages[*]}"
   "$python" -m pip install -q "${py_packages[@]}"

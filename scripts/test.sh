@@ -11,7 +11,8 @@ ctest --test-dir build/python --output-on-failure
 
 echo "== Python tests"
 # Run from the tests folder so `import ember` finds the installed package, not the source tree.
-"$python" -m pytest tests/python -p no:cacheprovider
+# Two workers: the op-table sweeps compile one function per case on the CPU backend.
+"$python" -m pytest tests/python -p no:cacheprovider -n 2
 "$python" -m pytest --doctest-modules --pyargs ember -p no:cacheprovider
 
 echo "== Examples"

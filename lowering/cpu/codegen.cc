@@ -746,6 +746,40 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
       }
       return select(inside, operand_at(0, sub), pad);
     }
+    case Prim::DynamicSlice: case Prim::DynamicUpdateSlice: {
+      // Starts are clamped so that the window stays inside the operand (as JAX does).
+      bool update = op.prim == Prim::DynamicUpdateSlice;
+      const ir::Shape& in = body_.type(op.operands[0]).shape;
+      const ir::Shape& window = update ? body_.type(op.operands[1]).shape : rt.shape;
+      size_t first_start = update ? 2 : 1;
+      Index sub(idx.size());
+      Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
+      for (size_t i = 0; i < idx.size(); ++i) {
+        ir::Value sv = op.operands[first_start + i];
+        DType sd = body_.type(sv).dtype;
+        Scalar st = value(sv, {});
+        if (reg_type(sd).getIntOrFloatBitWidth() < 64)
+          st = is_unsigned(sd) ? make<arith::ExtUIOp>(st.level, b_.getI64Type(), st.v)
+                               : make<arith::ExtSIOp>(st.level, b_.getI64Type(), st.v);
+        st = make<arith::MaxSIOp>(st.level, st.v, i64(0).v);
+        st = make<arith::MinSIOp>(st.level, st.v, i64(in[i] - window[i]).v);
+        if (!update) {
+          sub[i] = add(idx[i], st);
+          continue;
+        }
+        Scalar j = sub_from(0, st);
+        j = add(idx[i], j);  // the index into the update
+        int l = j.level;
+        Scalar ok = make<arith::CmpIOp>(l, arith::CmpIPredicate::sge, j.v, i64(0).v);
+        ok = make<arith::AndIOp>(l, ok.v, make<arith::CmpIOp>(l, arith::CmpIPredicate::slt, j.v, i64(window[i]).v).v);
+        inside = make<arith::AndIOp>(level_of({inside, ok}), inside.v, ok.v);
+        Scalar clamped = make<arith::MaxSIOp>(l, j.v, i64(0).v);
+        sub[i] = make<arith::MinSIOp>(l, clamped.v, i64(std::max<int64_t>(window[i] - 1, 0)).v);
+      }
+      if (!update) return operand_at(0, sub);
+      if (ir::num_elements(window) == 0) return operand_at(0, idx);
+      return select(inside, operand_at(1, sub), operand_at(0, idx));
+    }
     case Prim::Concatenate: {
       size_t dim = size_t(ir::attr_int(a, 0));
       Scalar out;

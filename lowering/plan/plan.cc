@@ -19,6 +19,7 @@ bool is_pointwise(Prim p) {
   switch (p) {
     case Prim::BroadcastInDim: case Prim::Reshape: case Prim::Transpose: case Prim::Slice: case Prim::Rev:
     case Prim::Pad: case Prim::Concatenate: case Prim::Iota: case Prim::BitcastConvertType:
+    case Prim::DynamicSlice: case Prim::DynamicUpdateSlice:
       return true;
     default: return false;
   }
@@ -157,6 +158,8 @@ LoopMap operand_loop_map(const Body& body, const Op& user, size_t pos, const Loo
       return m;
     }
     case Prim::Pad: return pos == 0 ? result_map : LoopMap{};
+    case Prim::DynamicSlice: return pos == 0 ? result_map : LoopMap{};  // then the scalar starts
+    case Prim::DynamicUpdateSlice: return pos <= 1 ? result_map : LoopMap{};
     case Prim::ReduceSum: case Prim::ReduceProd: case Prim::ReduceMax: case Prim::ReduceMin:
     case Prim::ReduceAnd: case Prim::ReduceOr: case Prim::Argmax: case Prim::Argmin: {
       const auto& axes = ir::attr_ints(a, 0);

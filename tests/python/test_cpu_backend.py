@@ -185,3 +185,15 @@ def test_results_that_are_inputs_constants_or_repeated_are_copied():
 def test_what_the_backend_cannot_compile_yet_is_a_clear_error():
     with pytest.raises(NotImplementedError, match=r"\[sort\] the cpu backend cannot compile it: .*test_cpu_backend"):
         em.jit(lambda x: enp.sort(x), backend="cpu")(np.ones(4, np.float32))
+
+
+@pytest.mark.parametrize("start", [-3, 0, 2, 9])
+def test_dynamic_slice_and_update_clamp_their_starts_like_the_interpreter(start):
+    x = np.arange(30, dtype=np.float32).reshape(5, 6)
+    u = -np.ones((2, 3), np.float32)
+
+    def f(x, u, i):
+        return em.lax.dynamic_slice(x, (i, i), (2, 3)), em.lax.dynamic_update_slice(x, u, (i, 1))
+
+    for got, want in zip(em.jit(f, backend="cpu")(x, u, start), em.jit(f)(x, u, start)):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
