@@ -1,5 +1,5 @@
-// The plan as MLIR, built with the C++ builders (the only translation unit of ember that includes MLIR
-// headers besides none: keep it that way, each one costs 30-45 s to compile).
+// The plan as MLIR, built with the C++ builders. This is the only translation unit of ember that includes
+// MLIR headers (each one costs 30-45 s to compile): keep it that way.
 //
 // Each fused kernel becomes `void kN(ptr ctx, i64 begin, i64 end)`: a loop nest over the kernel's domain
 // (the outermost loop split across threads by the services' parallel_for), whose body evaluates the root
