@@ -27,13 +27,8 @@ namespace ember::lowering::cpu {
 
 namespace {
 
-std::string message_of(llvm::Error err) {
-  std::string s = llvm::toString(std::move(err));
-  return s;
-}
-
 [[noreturn]] void fail(const std::string& what, llvm::Error err) {
-  throw Error(ErrorKind::Runtime, what + ": " + message_of(std::move(err)), "cpu backend");
+  throw Error(ErrorKind::Runtime, what + ": " + llvm::toString(std::move(err)), "cpu backend");
 }
 
 // Functions generated code calls by name. Python loads extension modules with RTLD_LOCAL, so libraries

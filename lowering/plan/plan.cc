@@ -403,18 +403,25 @@ Plan make_plan(const ir::Function& f, const PlanOptions& options) {
   return std::move(p.plan);
 }
 
+std::string_view storage_kind_name(Storage::Kind kind) {
+  switch (kind) {
+    case Storage::Kind::Input: return "input";
+    case Storage::Kind::Output: return "output";
+    case Storage::Kind::Workspace: return "workspace";
+    case Storage::Kind::Constant: return "constant";
+    case Storage::Kind::None: break;
+  }
+  return "none";
+}
+
 std::string Plan::to_string() const {
   const Body& b = body();
   auto storage_text = [&](Value v) {
     const Storage& s = storage[v.id];
-    switch (s.kind) {
-      case Storage::Kind::Input: return "input " + std::to_string(s.index);
-      case Storage::Kind::Output: return "output " + std::to_string(s.index);
-      case Storage::Kind::Workspace: return "workspace+" + std::to_string(s.index);
-      case Storage::Kind::Constant: return std::string("constant");
-      case Storage::Kind::None: break;
-    }
-    return std::string("-");
+    std::string text(storage_kind_name(s.kind));
+    if (s.kind == Storage::Kind::Input || s.kind == Storage::Kind::Output) text += " " + std::to_string(s.index);
+    if (s.kind == Storage::Kind::Workspace) text += "+" + std::to_string(s.index);
+    return text;
   };
   std::ostringstream out;
   out << "plan @" << function.name << ": " << steps.size() << " steps, workspace " << workspace_bytes

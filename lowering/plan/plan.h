@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/function.h"
@@ -60,6 +61,9 @@ struct GemmLayout {
   bool transpose_lhs = false;  // lhs is stored [batch, k, m] instead of [batch, m, k]
   bool transpose_rhs = false;  // rhs is stored [batch, n, k] instead of [batch, k, n]
 };
+
+// "input", "output", "workspace", "constant" or "none": how plans are printed and shown to Python.
+std::string_view storage_kind_name(Storage::Kind kind);
 
 struct PlanOptions {
   // dot_general with fewer multiply-adds per batch item than this is generated as loops in a kernel.

@@ -27,16 +27,6 @@ size_t count_ops(const ir::Body& body) {
 static py::dict plan_of(const ir::Function& f) {
   lowering::Plan plan = lowering::make_plan(f);
   const ir::Body& b = plan.body();
-  auto storage_name = [&](ir::Value v) {
-    switch (plan.storage[v.id].kind) {
-      case lowering::Storage::Kind::Input: return "input";
-      case lowering::Storage::Kind::Output: return "output";
-      case lowering::Storage::Kind::Workspace: return "workspace";
-      case lowering::Storage::Kind::Constant: return "constant";
-      case lowering::Storage::Kind::None: break;
-    }
-    return "none";
-  };
   py::list steps;
   for (const lowering::Step& s : plan.steps) {
     py::dict d;
@@ -61,7 +51,8 @@ static py::dict plan_of(const ir::Function& f) {
     }
     d["ops"] = ops;
     d["type"] = ir::to_string(b.type(written));
-    d["storage"] = s.kind == lowering::Step::Kind::Copy ? "output" : storage_name(written);
+    d["storage"] = std::string(lowering::storage_kind_name(
+        s.kind == lowering::Step::Kind::Copy ? lowering::Storage::Kind::Output : plan.storage[written.id].kind));
     steps.append(d);
   }
   py::dict out;
