@@ -186,6 +186,23 @@ LoopMap operand_loop_map(const Body& body, const Op& user, size_t pos, const Loo
   }
 }
 
+// The regions an op's code runs (by index): every branch of cond, both regions of while, the body of scan
+// and stack_loop, and only the function of custom-rule calls and checkpoint (their other regions matter
+// to transforms alone).
+std::vector<size_t> executed_regions(const Op& op) {
+  switch (op.prim) {
+    case Prim::Cond: case Prim::While: {
+      std::vector<size_t> all(op.regions.size());
+      std::iota(all.begin(), all.end(), size_t(0));
+      return all;
+    }
+    case Prim::Scan: case Prim::StackLoop: case Prim::CustomJvpCall: case Prim::CustomVjpCall:
+    case Prim::Checkpoint:
+      return {0};
+    default: return {};
+  }
+}
+
 struct Planner {
   const PlanOptions& options;
   Plan plan;
@@ -242,6 +259,11 @@ struct Planner {
         Step s;
         s.kind = op.prim == Prim::DotGeneral ? Step::Kind::Gemm : Step::Kind::Op;
         s.op = uint32_t(o);
+        for (size_t r : executed_regions(op)) {
+          s.regions.resize(op.regions.size());
+          s.regions[r] = make_plan(ir::Function{plan.function.name + ".region" + std::to_string(r), op.regions[r]},
+                                   options);
+        }
         other_steps.push_back(s);
         continue;
       }
@@ -333,22 +355,30 @@ struct Planner {
         if (step_of_op[o] >= 0) last_use[v.id] = std::max(last_use[v.id], step_of_op[o]);
     struct Block {
       size_t offset, size;
-      uint32_t value;
+      int last;  // the last step that uses it
     };
     std::vector<Block> live;  // sorted by offset
+    auto allocate = [&](size_t size, int last) {
+      size_t offset = 0;
+      auto it = live.begin();
+      for (; it != live.end(); ++it) {
+        if (it->offset >= offset + size) break;
+        offset = std::max(offset, it->offset + it->size);
+      }
+      live.insert(it, Block{offset, size, last});
+      plan.workspace_bytes = std::max(plan.workspace_bytes, offset + size);
+      return offset;
+    };
     for (size_t s = 0; s < plan.steps.size(); ++s) {
-      std::erase_if(live, [&](const Block& blk) { return last_use[blk.value] < int(s); });
-      for (Value v : written_by(plan.steps[s])) {
+      std::erase_if(live, [&](const Block& blk) { return blk.last < int(s); });
+      Step& step = plan.steps[s];
+      for (Value v : written_by(step)) {
         if (plan.storage[v.id].kind != Storage::Kind::None) continue;
-        size_t size = (b.type(v).nbytes() + 63) / 64 * 64, offset = 0;
-        auto it = live.begin();
-        for (; it != live.end(); ++it) {
-          if (it->offset >= offset + size) break;
-          offset = std::max(offset, it->offset + it->size);
-        }
-        live.insert(it, Block{offset, size, v.id});
-        plan.storage[v.id] = {Storage::Kind::Workspace, int64_t(offset)};
-        plan.workspace_bytes = std::max(plan.workspace_bytes, offset + size);
+        plan.storage[v.id] = {Storage::Kind::Workspace, int64_t(allocate(workspace_size(b.type(v)), last_use[v.id]))};
+      }
+      if (step.kind == Step::Kind::Op && !step.regions.empty()) {
+        size_t bytes = control_scratch(b, b.ops[step.op], step.regions).bytes;
+        if (bytes) step.scratch = allocate(bytes, int(s));
       }
     }
     for (Step& c : copies) plan.steps.push_back(std::move(c));
@@ -356,6 +386,47 @@ struct Planner {
 };
 
 }  // namespace
+
+size_t workspace_size(const ir::Type& t) { return (t.nbytes() + 63) / 64 * 64; }
+
+std::vector<size_t> carried_operands(const Op& op) {
+  size_t begin = 0, end = 0;
+  switch (op.prim) {
+    case Prim::While:
+      begin = size_t(ir::attr_int(op.attrs, 0) + ir::attr_int(op.attrs, 1));
+      end = op.operands.size();
+      break;
+    case Prim::Scan:
+      begin = size_t(ir::attr_int(op.attrs, 0));
+      end = begin + size_t(ir::attr_int(op.attrs, 1));
+      break;
+    case Prim::StackLoop:
+      begin = 2 + size_t(ir::attr_int(op.attrs, 0));
+      end = op.operands.size();
+      break;
+    default: break;
+  }
+  std::vector<size_t> out(end - begin);
+  std::iota(out.begin(), out.end(), begin);
+  return out;
+}
+
+ControlScratch control_scratch(const Body& body, const Op& op, const std::vector<Plan>& regions) {
+  ControlScratch c;
+  for (size_t i : carried_operands(op)) {
+    c.carry.push_back(c.bytes);
+    c.bytes += workspace_size(body.type(op.operands[i]));
+  }
+  if (op.prim == Prim::While) {
+    c.flag = c.bytes;
+    c.bytes += 64;
+  }
+  c.regions = c.bytes;
+  size_t most = 0;
+  for (const Plan& r : regions) most = std::max(most, r.workspace_bytes);
+  c.bytes += most;
+  return c;
+}
 
 std::optional<GemmLayout> gemm_layout(const Body& body, const Op& dot) {
   const auto& lc = ir::attr_ints(dot.attrs, kLhsContract);
@@ -441,6 +512,14 @@ std::string Plan::to_string() const {
         const Op& op = b.ops[s.op];
         out << (s.kind == Step::Kind::Gemm ? "gemm " : "op ") << ir::prim_name(op.prim);
         for (Value r : op.results) out << " %" << r.id << " -> " << storage_text(r);
+        if (!s.regions.empty()) out << ", scratch at workspace+" << s.scratch;
+        for (size_t r = 0; r < s.regions.size(); ++r) {
+          if (s.regions[r].function.body.types.empty()) continue;  // a region the code never runs
+          std::string inner = s.regions[r].to_string();
+          if (!inner.empty() && inner.back() == '\n') inner.pop_back();
+          out << "\n    region " << r << ": ";
+          for (char c : inner) out << (c == '\n' ? std::string("\n    ") : std::string(1, c));
+        }
         break;
       }
       case Step::Kind::Copy: out << "copy %" << s.value.id << " -> output " << s.output; break;

@@ -25,6 +25,8 @@ struct Kernel {
   std::vector<uint32_t> ops;  // indices into the body's ops, in program order; the root's op is last
 };
 
+struct Plan;
+
 struct Step {
   enum class Kind : uint8_t {
     Kernel,  // a fused loop kernel
@@ -40,6 +42,15 @@ struct Step {
   uint32_t op = 0;     // Kind::Gemm, Kind::Op
   ir::Value value;     // Kind::Copy
   int output = -1;     // Kind::Copy
+  // Kind::Op with regions the code runs (cond's branches, while's cond and body, scan's and stack_loop's
+  // body, the function region of custom-rule calls and checkpoint): each region planned on its own, by
+  // region index (a region the code never runs, such as a custom_jvp_call's rule, has an empty plan).
+  std::vector<Plan> regions;
+  // Workspace the op needs only while it runs, at `scratch` bytes into the workspace: first a buffer for
+  // each loop-carried value (while, scan and stack_loop write their body's results there before copying
+  // them into the carry), then a 64-byte slot for while's condition, then the regions' workspaces (one
+  // region runs at a time, so they share it). See control_scratch().
+  size_t scratch = 0;
 };
 
 // Where a materialised value lives.
@@ -80,6 +91,19 @@ struct Plan {
   // Readable form, printed by EMBER_DUMP=plan.
   std::string to_string() const;
 };
+
+// The layout of an op step's scratch area (offsets relative to Step::scratch).
+struct ControlScratch {
+  std::vector<size_t> carry;  // one buffer per loop-carried value
+  size_t flag = 0;            // while's condition (a bool)
+  size_t regions = 0;         // where the regions' workspaces start
+  size_t bytes = 0;           // the whole area
+};
+ControlScratch control_scratch(const ir::Body& body, const ir::Op& op, const std::vector<Plan>& regions);
+// The values a loop op carries from one iteration to the next: their indices into the op's operands.
+std::vector<size_t> carried_operands(const ir::Op& op);
+// Bytes a value occupies in the workspace (rounded up to 64, a cache line).
+size_t workspace_size(const ir::Type& t);
 
 // Partitions `f`. Every primitive is accepted; a backend rejects what it cannot compile.
 Plan make_plan(const ir::Function& f, const PlanOptions& options = {});

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from typing import Any, Callable, Iterable
 
 from . import _core
 from ._device import _check_device
 
-_DEFAULT_BACKEND = "interpreter"
+# EMBER_BACKEND chooses the backend of jit calls that name none (the test suite runs the jit tests on each).
+_DEFAULT_BACKEND = os.environ.get("EMBER_BACKEND", "interpreter")
 
 
 def _as_tuple(x) -> tuple:
@@ -56,6 +58,7 @@ def jit(
         The registered compiler to use: "interpreter" (the reference executor, the default while the native
         compiler is being completed) or "cpu" (fused native code through MLIR and LLVM; it raises
         NotImplementedError naming the op for what it cannot compile yet). `ember.backends()` lists them.
+        The environment variable EMBER_BACKEND sets the default.
     device : Device or str, optional
         The device to run on (the CPU today).
 

@@ -24,8 +24,9 @@ size_t count_ops(const ir::Body& body) {
 }  // namespace
 
 
-static py::dict plan_of(const ir::Function& f) {
-  lowering::Plan plan = lowering::make_plan(f);
+// The plan as Python data: {"text", "workspace_bytes", "steps": [{"kind", "ops", "type", "storage",
+// "regions": [plan, ...]}]}, regions (the plans of a control-flow op's regions) only on op steps that have them.
+static py::dict plan_dict(const lowering::Plan& plan) {
   const ir::Body& b = plan.body();
   py::list steps;
   for (const lowering::Step& s : plan.steps) {
@@ -42,7 +43,12 @@ static py::dict plan_of(const ir::Function& f) {
       case lowering::Step::Kind::Op:
         d["kind"] = s.kind == lowering::Step::Kind::Gemm ? "gemm" : "op";
         ops.append(std::string(ir::prim_name(b.ops[s.op].prim)));
-        written = b.ops[s.op].results[0];
+        if (!s.regions.empty()) {
+          py::list regions;
+          for (const lowering::Plan& r : s.regions) regions.append(plan_dict(r));
+          d["regions"] = regions;
+        }
+        written = b.ops[s.op].results.empty() ? ir::Value{} : b.ops[s.op].results[0];
         break;
       case lowering::Step::Kind::Copy:
         d["kind"] = "copy";
@@ -50,9 +56,11 @@ static py::dict plan_of(const ir::Function& f) {
         break;
     }
     d["ops"] = ops;
-    d["type"] = ir::to_string(b.type(written));
-    d["storage"] = std::string(lowering::storage_kind_name(
-        s.kind == lowering::Step::Kind::Copy ? lowering::Storage::Kind::Output : plan.storage[written.id].kind));
+    if (written.valid()) {
+      d["type"] = ir::to_string(b.type(written));
+      d["storage"] = std::string(lowering::storage_kind_name(
+          s.kind == lowering::Step::Kind::Copy ? lowering::Storage::Kind::Output : plan.storage[written.id].kind));
+    }
     steps.append(d);
   }
   py::dict out;
@@ -61,6 +69,8 @@ static py::dict plan_of(const ir::Function& f) {
   out["steps"] = steps;
   return out;
 }
+
+static py::dict plan_of(const ir::Function& f) { return plan_dict(lowering::make_plan(f)); }
 
 void init_ir(py::module_& m) {
   py::class_<ir::Type>(m, "ShapeDtypeStruct",

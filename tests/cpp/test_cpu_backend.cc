@@ -55,6 +55,43 @@ TEST_CASE("plan: a reduction fuses into its row kernel; a returned parameter is 
   CHECK(plan.workspace_bytes == 0);
 }
 
+TEST_CASE("plan: a while loop's regions are planned on their own; its scratch is live only while it runs") {
+  // The carry (f32[100], i32[]) lives in the while's results; the body's results go to scratch buffers first.
+  const char* text =
+      "func @f(%0: f32[100]) -> (f32[]) {\n"
+      "  %1 = constant {value=dense<i32[]: 0>, weak_type=false} : i32[]\n"
+      "  %2, %3 = while %0, %1 {cond_nconsts=0, body_nconsts=0, max_steps=-1} : f32[100], i32[] regions {\n"
+      "    (%0: f32[100], %1: i32[]) -> (bool[]) {\n"
+      "      %2 = constant {value=dense<i32[]: 3>, weak_type=false} : i32[]\n"
+      "      %3 = lt %1, %2 : bool[]\n"
+      "      return %3\n"
+      "    }\n"
+      "    (%0: f32[100], %1: i32[]) -> (f32[100], i32[]) {\n"
+      "      %2 = exp %0 : f32[100]\n"
+      "      %3 = neg %2 : f32[100]\n"
+      "      %4 = constant {value=dense<i32[]: 1>, weak_type=false} : i32[]\n"
+      "      %5 = add %1, %4 : i32[]\n"
+      "      return %3, %5\n"
+      "    }\n"
+      "  }\n"
+      "  %4 = reduce_sum %2 {axes=[0]} : f32[]\n"
+      "  return %4\n"
+      "}\n";
+  lowering::Plan plan = lowering::make_plan(ir::parse_function(text));
+  REQUIRE(plan.steps.size() == 2);
+  const lowering::Step& loop = plan.steps[0];
+  CHECK(loop.kind == lowering::Step::Kind::Op);
+  REQUIRE(loop.regions.size() == 2);
+  CHECK(loop.regions[0].steps.size() == 1);  // the comparison
+  CHECK(loop.regions[1].steps.size() == 2);  // exp and neg fused, the counter
+  lowering::ControlScratch scratch = lowering::control_scratch(plan.body(), plan.body().ops[loop.op], loop.regions);
+  CHECK(scratch.carry == std::vector<size_t>{0, 448});  // 400 and 4 bytes, each rounded up to 64
+  CHECK(scratch.flag == 512);
+  CHECK(scratch.bytes == 576);  // the regions need no workspace of their own
+  // Results 448 + 64 bytes, then the scratch after them; the reduction's input is read in place.
+  CHECK(plan.workspace_bytes == 448 + 64 + 576);
+}
+
 #ifdef EMBER_HAVE_CPU_BACKEND
 namespace {
 void pool_parallel_for(EmberLoopBody body, void* ctx, int64_t n, int64_t grain) {

@@ -197,3 +197,122 @@ def test_dynamic_slice_and_update_clamp_their_starts_like_the_interpreter(start)
 
     for got, want in zip(em.jit(f, backend="cpu")(x, u, start), em.jit(f)(x, u, start)):
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+# -- control flow, run-time stacks and host callbacks, compiled into the entry point
+
+
+def both_backends(f, *args):
+    """f jitted on the cpu backend and on the reference executor, results as NumPy arrays."""
+    cpu = em.tree_util.tree_leaves(em.jit(f, backend="cpu")(*args))
+    ref = em.tree_util.tree_leaves(em.jit(f, backend="interpreter")(*args))
+    return [np.asarray(a) for a in cpu], [np.asarray(a) for a in ref]
+
+
+def test_a_while_loop_is_one_op_step_with_its_regions_planned_inside():
+    def f(x):
+        return em.lax.while_loop(lambda c: c[1].sum() < 100.0, lambda c: (c[0] + 1, enp.tanh(c[1]) * 2 + c[1]),
+                                 (0, x))
+
+    p = plan(f, np.ones(8, np.float32))
+    (loop,) = [s for s in p["steps"] if s["kind"] == "op"]
+    assert loop["ops"] == ["while"]
+    cond, body = loop["regions"]
+    assert [s["kind"] for s in cond["steps"]] == ["kernel"]  # sum and compare fused
+    assert "tanh" in kernels(body)[-1]["ops"] and len(kernels(body)) == 2  # the counter and the fused update
+    got, want = both_backends(f, np.linspace(0.1, 1, 8).astype(np.float32))
+    assert got[0] == want[0]
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-6)  # float32 tanh is a polynomial approximation
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_scan_runs_its_body_per_row_and_stacks_the_outputs(reverse):
+    def f(c, xs):
+        return em.lax.scan(lambda c, x: (c * 0.9 + x, enp.sin(c) * x), c, xs, reverse=reverse)
+
+    c, xs = RNG.standard_normal(5), RNG.standard_normal((7, 5))
+    got, want = both_backends(f, c, xs)
+    carry, ys = c.copy(), []
+    for x in (xs[::-1] if reverse else xs):  # NumPy reference of the same recurrence
+        ys.append(np.sin(carry) * x)
+        carry = carry * 0.9 + x
+    ys = np.stack(ys[::-1] if reverse else ys)
+    np.testing.assert_allclose(got[0], carry, rtol=1e-12)
+    np.testing.assert_allclose(got[1], ys, rtol=1e-12)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-13)
+
+
+@pytest.mark.parametrize("index", [-2, 0, 1, 2, 7])
+def test_switch_clamps_its_index_like_lax_switch(index):
+    branches = [lambda x: x + 1, lambda x: enp.exp(x), lambda x: -x * 3]
+
+    def f(i, x):
+        return em.lax.switch(i, branches, x)
+
+    x = np.linspace(-1, 1, 6)
+    got, _ = both_backends(f, np.int32(index), x)
+    np.testing.assert_allclose(got[0], np.asarray(branches[min(max(index, 0), 2)](x)), rtol=1e-15)
+
+
+def test_grad_through_a_while_loop_uses_run_time_stacks():
+    def loss(x):
+        def body(c):
+            i, y = c
+            return i + 1, enp.sin(y) * x + y  # x is read in the loop: reverse mode pushes the carry each trip
+
+        return em.lax.while_loop(lambda c: c[0] < 6, body, (0, x))[1].sum()
+
+    x = np.linspace(-0.5, 0.5, 5)
+    p = plan(em.grad(loss), x)
+    assert {"stack_new", "while", "stack_loop"} <= {s["ops"][0] for s in p["steps"] if s["kind"] == "op"}
+    got, want = both_backends(em.grad(loss), x)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-13)
+    eps = 1e-6
+    fd = np.array([(float(loss(x + eps * e)) - float(loss(x - eps * e))) / (2 * eps) for e in np.eye(5)])
+    np.testing.assert_allclose(got[0], fd, rtol=1e-6)
+
+
+def test_a_while_loop_past_max_steps_raises_and_the_function_stays_usable():
+    f = em.jit(lambda n: em.lax.while_loop(lambda c: c < n, lambda c: c + 1, np.int32(0), max_steps=5),
+               backend="cpu")
+    with pytest.raises(RuntimeError, match=r"\[while\] .*max_steps"):
+        f(np.int32(9))
+    assert int(f(np.int32(4))) == 4
+
+
+def test_custom_vjp_and_checkpoint_run_their_function_region():
+    @em.custom_vjp
+    def clipped_square(x):
+        return x * x
+
+    clipped_square.defvjp(lambda x: (x * x, x), lambda x, g: (enp.clip(2 * x * g, -1.0, 1.0),))
+
+    def f(x):
+        return em.checkpoint(lambda y: enp.sin(clipped_square(y)).sum())(x)
+
+    x = np.linspace(-2, 2, 9)
+    got, want = both_backends(em.value_and_grad(f), x)
+    np.testing.assert_allclose(got[0], np.sin(x * x).sum(), rtol=1e-13)
+    np.testing.assert_allclose(got[1], np.clip(2 * x * np.cos(x * x), -1, 1), rtol=1e-13)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-13)
+
+
+def test_host_callbacks_run_from_compiled_code_and_their_errors_propagate():
+    seen = []
+
+    def f(x):
+        y = em.pure_callback(lambda a: np.cumsum(a), em.ShapeDtypeStruct(x.shape, x.dtype), x * 2)
+        em.debug.callback(lambda a: seen.append(np.asarray(a).copy()), y)
+        return y + 1
+
+    x = np.arange(5.0)
+    np.testing.assert_array_equal(np.asarray(em.jit(f, backend="cpu")(x)), np.cumsum(2 * x) + 1)
+    np.testing.assert_array_equal(seen[0], np.cumsum(2 * x))
+
+    def wrong_shape(x):
+        return em.pure_callback(lambda a: np.ones(3), em.ShapeDtypeStruct(x.shape, x.dtype), x)
+
+    with pytest.raises(TypeError, match=r"\[pure_callback\] expected the callback's result 0 to be f64\[5\]"):
+        em.jit(wrong_shape, backend="cpu")(x)

@@ -14,7 +14,7 @@ import pytest
 
 import ember as em
 import ember.numpy as enp
-from opdb import OPS, Sample, np_dtype
+from opdb import CPU_NOT_YET, OPS, Sample, np_dtype
 
 FULL = os.environ.get("EMBER_FULL_SWEEP") == "1"
 # Ops whose derivative jumps (abs at 0, max/min at ties): first derivatives only.
@@ -224,3 +224,61 @@ def test_grad_of_vmap_matches_a_loop_of_grads(op, dtype):
             for gi, gki in zip(grads, gk):
                 np.testing.assert_allclose(np.asarray(gi)[k], np.asarray(gki), rtol=1e-10, atol=1e-12,
                                            err_msg=f"grad(vmap) {op.name}{sample!r}")
+
+
+def _compiled_on_cpu_or_not_yet(fn, *args):
+    """fn jitted on the cpu backend, or None where the backend says it cannot compile an op yet."""
+    try:
+        return em.jit(fn, backend="cpu")(*args)
+    except NotImplementedError as e:
+        assert CPU_NOT_YET.match(str(e)), f"unexpected error {e}"
+        return None
+
+
+def _assert_trees_close(got, expected, what):
+    got, expected = em.tree_util.tree_leaves(got), em.tree_util.tree_leaves(expected)
+    assert len(got) == len(expected), what
+    for g, e in zip(got, expected):
+        g, e = np.asarray(g), np.asarray(e)
+        assert g.dtype == e.dtype and g.shape == e.shape, what
+        # The backend may reassociate reductions; float64 leaves little room otherwise.
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12, equal_nan=True, err_msg=what)
+
+
+@pytest.mark.skipif("cpu" not in em.backends(), reason="ember was built without the CPU backend")
+@pytest.mark.parametrize("op,dtype", [p for p in ad_pairs() if p.values[1] == "float64"])
+def test_derivatives_compiled_on_the_cpu_backend_match_eager(op, dtype):
+    """jvp, vjp and grad of vmap, jitted on the cpu backend, against eager mode (the reference executor)."""
+    rng = _seed("cpu", op.name, dtype)
+    for sample, pos in _differentiable_samples(op, dtype)[:2]:
+        f = _as_function(op, sample, pos)
+        x = [sample.args[i] for i in pos]
+        t = [_random_like(rng, a) for a in x]
+        u = _random_like(rng, np.asarray(f(*x)))
+        stacked = [np.stack(_members(rng, a)) for a in x]
+
+        def derivatives(xs, ts, u, stacked):
+            _, tangent = em.jvp(f, xs, ts)
+            _, pullback = em.vjp(f, *xs)
+            per_member = em.grad(lambda *s: enp.sum(em.vmap(f)(*s)), argnums=tuple(range(len(xs))))(*stacked)
+            return tangent, pullback(u), per_member
+
+        expected = derivatives(x, t, u, stacked)
+        got = _compiled_on_cpu_or_not_yet(derivatives, x, t, u, stacked)
+        if got is not None:
+            _assert_trees_close(got, expected, f"{op.name}{sample!r}")
+
+
+@pytest.mark.skipif("cpu" not in em.backends(), reason="ember was built without the CPU backend")
+@pytest.mark.parametrize("op,dtype", vmap_pairs())
+def test_vmap_compiled_on_the_cpu_backend_matches_eager(op, dtype):
+    rng = _seed("cpu-vmap", op.name, dtype)
+    for sample in op.samples(_seed(op.name, dtype), dtype)[:2]:
+        pos = _array_positions(sample)
+        if not pos:
+            continue
+        f = _as_function(op, sample, pos)
+        stacked = [np.stack(_members(rng, sample.args[i])) for i in pos]
+        got = _compiled_on_cpu_or_not_yet(em.vmap(f), *stacked)
+        if got is not None:
+            _assert_batched_equal(got, em.vmap(f)(*stacked), f"vmap on cpu {op.name}{sample!r}")

@@ -1,0 +1,154 @@
+// The CPU code generator's internals, shared by its translation units (kernel_emitter.cc, entry_emitter.cc,
+// codegen.cc), which are the only ones in ember that include MLIR headers: each costs 30-45 s to compile,
+// so keep them few and keep MLIR out of every other file.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/error.h"
+#include "ir/prim.h"
+#include "lowering/cpu/compile.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace ember::lowering::cpu {
+
+using namespace mlir;
+using ir::DType;
+using ir::Prim;
+using ir::is_complex;
+using ir::is_float;
+
+// Throws NotImplementedError "[op] the cpu backend cannot compile it: why (at file:line)".
+[[noreturn]] void unsupported(const ir::Op& op, const std::string& why);
+inline bool is_unsigned(DType d) { return ir::is_unsigned_int(d) || d == DType::Bool; }
+
+// A scalar in registers, with the loop level it is defined at.
+struct Scalar {
+  mlir::Value v;
+  int level = 0;
+};
+using Index = std::vector<Scalar>;
+
+// An insertion point: ops are added before `before`, or at the end of `block` when it is null.
+struct Level {
+  Block* block = nullptr;
+  Operation* before = nullptr;
+  uint64_t id = 0;
+};
+
+// Where a plan's values live while its steps run: addresses computed by the entry point.
+struct Env {
+  std::vector<mlir::Value> params;   // the plan's parameters
+  std::vector<mlir::Value> results;  // the plan's results
+  mlir::Value workspace;             // the start of the plan's workspace
+};
+
+// Builds the module: one entry point plus a function per fused kernel.
+class ModuleEmitter {
+ public:
+  ModuleEmitter(MLIRContext& ctx, const Plan& plan, std::string name)
+      : ctx_(ctx), plan_(plan), b_(&ctx), loc_(UnknownLoc::get(&ctx)), name_(std::move(name)) {
+    module_ = ModuleOp::create(loc_);
+  }
+  ModuleOp module() { return module_; }
+  LLVM::LLVMFuncOp declare(const std::string& name, mlir::Type result, std::vector<mlir::Type> args);
+  // Emits the entry point (entry_emitter.cc); host callback sites it refers to go to `sites`.
+  void emit_entry(std::vector<std::unique_ptr<HostCallSite>>& sites);
+
+ private:
+  friend class KernelEmitter;
+  friend class EntryEmitter;
+  MLIRContext& ctx_;
+  const Plan& plan_;
+  OpBuilder b_;
+  Location loc_;
+  std::string name_;
+  ModuleOp module_;
+  std::map<std::string, LLVM::LLVMFuncOp> declared_;
+};
+
+class KernelEmitter {
+ public:
+  KernelEmitter(ModuleEmitter& m, const Plan& plan, const Kernel& kernel, LLVM::LLVMFuncOp fn,
+                std::vector<ir::Value>& buffers);
+  void emit();
+
+ private:
+  // -- places
+  void at(int level);
+  int level_of(std::initializer_list<Scalar> xs) const {
+    int l = 0;
+    for (const Scalar& x : xs) l = std::max(l, x.level);
+    return l;
+  }
+  template <typename OpT, typename... Args>
+  Scalar make(int level, Args&&... args) {
+    at(level);
+    return {b_.create<OpT>(loc_, std::forward<Args>(args)...).getResult(), level};
+  }
+  // -- integers for indices
+  Scalar i64(int64_t c) { return make<arith::ConstantIntOp>(0, c, 64); }
+  Scalar add(Scalar a, Scalar c) { return make<arith::AddIOp>(level_of({a, c}), a.v, c.v); }
+  Scalar mul(Scalar a, Scalar c) { return make<arith::MulIOp>(level_of({a, c}), a.v, c.v); }
+  Scalar sub(Scalar a, Scalar c) { return make<arith::SubIOp>(level_of({a, c}), a.v, c.v); }
+  Scalar add_const(Scalar a, int64_t c) { return c == 0 ? a : add(a, i64(c)); }
+  Scalar sub_from(int64_t c, Scalar a) { return sub(i64(c), a); }
+  Scalar mul_const(Scalar a, int64_t c) { return c == 1 ? a : mul(a, i64(c)); }
+  Scalar linear(const Index& idx, const ir::Shape& shape);
+  Index delinearize(Scalar linear, const ir::Shape& shape);
+
+  // -- values
+  mlir::Type reg_type(DType d, const ir::Op* op = nullptr);
+  mlir::Type mem_type(DType d);
+  Scalar constant(DType d, double value);
+  Scalar constant_bits(DType d, uint64_t bits);
+  Scalar buffer_ptr(ir::Value v);
+  Scalar load(ir::Value v, const Index& idx);
+  Scalar load_literal(const ir::Literal& lit, DType d, const Index& idx);
+  Scalar from_memory(Scalar raw, DType d);
+  mlir::Value to_memory(mlir::Value x, DType d);
+  Scalar round_to(Scalar x, DType d);  // a float result rounded to the precision of a 16-bit dtype
+
+  Scalar value(ir::Value v, const Index& idx);
+  Scalar pointwise(const ir::Op& op, const Index& idx);
+  Scalar reduction(const ir::Op& op, const Index& idx);
+  Scalar unary(const ir::Op& op, DType d, Scalar x);
+  Scalar binary(const ir::Op& op, DType d, Scalar x, Scalar y);
+  Scalar convert(const ir::Op& op, DType from, DType to, Scalar x);
+  Scalar compare(Prim p, DType d, Scalar x, Scalar y);
+  Scalar extreme(bool is_max, DType d, Scalar x, Scalar y);
+  Scalar call_libm(const ir::Op& op, const char* name, DType d, std::initializer_list<Scalar> args);
+  Scalar select(Scalar pred, Scalar t, Scalar f) {
+    return make<arith::SelectOp>(level_of({pred, t, f}), pred.v, t.v, f.v);
+  }
+
+  ModuleEmitter& m_;
+  const Plan& plan_;
+  const ir::Body& body_;
+  const Kernel& kernel_;
+  LLVM::LLVMFuncOp fn_;
+  OpBuilder b_;
+  Location loc_;
+  std::vector<Level> levels_;
+  uint64_t next_level_id_ = 1;
+  std::vector<int> defining_op_;    // by value id
+  std::vector<char> in_kernel_;     // by op index
+  std::vector<ir::Value>& buffers_;  // ctx slots: values read from memory, then the root
+  std::map<uint32_t, Scalar> buffer_ptrs_;
+  struct MemoEntry {
+    Scalar s;
+    uint64_t level_id;
+  };
+  std::map<std::pair<uint32_t, std::vector<void*>>, MemoEntry> memo_;
+};
+
+
+}  // namespace ember::lowering::cpu

@@ -1,0 +1,853 @@
+// A fused kernel as a function `void kN(ptr ctx, i64 begin, i64 end)`: a loop nest over the kernel's domain
+// (the outermost loop split across threads by the services' parallel_for), whose body evaluates the root
+// element by element. Evaluation is recursive over the fused ops with per-index memoisation, and every
+// scalar is placed at the shallowest loop level its inputs allow: a row reduction that a softmax reads at
+// every column is computed once per row, before the column loop, by construction.
+#include <cmath>
+#include <cstring>
+#include <functional>
+
+#include "lowering/cpu/emitters.h"
+
+namespace ember::lowering::cpu {
+
+KernelEmitter::KernelEmitter(ModuleEmitter& m, const Plan& plan, const Kernel& kernel, LLVM::LLVMFuncOp fn,
+                             std::vector<ir::Value>& buffers)
+    : m_(m), plan_(plan), body_(plan.body()), kernel_(kernel), fn_(fn), b_(&m.ctx_), loc_(m.loc_),
+      buffers_(buffers) {
+  defining_op_.assign(body_.types.size(), -1);
+  for (size_t o = 0; o < body_.ops.size(); ++o)
+    for (ir::Value r : body_.ops[o].results) defining_op_[r.id] = int(o);
+  in_kernel_.assign(body_.ops.size(), 0);
+  for (uint32_t o : kernel_.ops) in_kernel_[o] = 1;
+}
+
+void KernelEmitter::at(int level) {
+  const Level& l = levels_[size_t(level)];
+  if (l.before) b_.setInsertionPoint(l.before);
+  else b_.setInsertionPointToEnd(l.block);
+}
+
+Scalar KernelEmitter::linear(const Index& idx, const ir::Shape& shape) {
+  Scalar acc = i64(0);
+  int64_t stride = 1;
+  bool first = true;
+  for (int d = int(shape.size()) - 1; d >= 0; --d) {
+    if (shape[size_t(d)] == 1) continue;
+    Scalar term = mul_const(idx[size_t(d)], stride);
+    acc = first ? term : add(acc, term);
+    first = false;
+    stride *= shape[size_t(d)];
+  }
+  return acc;
+}
+
+Index KernelEmitter::delinearize(Scalar lin, const ir::Shape& shape) {
+  Index out(shape.size());
+  for (int d = int(shape.size()) - 1; d >= 0; --d) {
+    int64_t n = shape[size_t(d)];
+    if (n == 1) {
+      out[size_t(d)] = i64(0);
+      continue;
+    }
+    Scalar nn = i64(n);
+    out[size_t(d)] = d == 0 ? lin : make<arith::RemUIOp>(level_of({lin}), lin.v, nn.v);
+    if (d > 0) lin = make<arith::DivUIOp>(level_of({lin}), lin.v, nn.v);
+  }
+  return out;
+}
+
+mlir::Type KernelEmitter::reg_type(DType d, const ir::Op* op) {
+  switch (d) {
+    case DType::Bool: return b_.getI1Type();
+    case DType::I8: case DType::U8: return b_.getI8Type();
+    case DType::I16: case DType::U16: return b_.getI16Type();
+    case DType::I32: case DType::U32: return b_.getI32Type();
+    case DType::I64: case DType::U64: return b_.getI64Type();
+    case DType::F16: case DType::BF16: case DType::F32: return b_.getF32Type();
+    case DType::F64: return b_.getF64Type();
+    default:
+      if (op) unsupported(*op, "complex dtypes are not supported yet");
+      throw Error(ErrorKind::NotImplemented, "the cpu backend cannot compile complex dtypes yet", "cpu backend");
+  }
+}
+
+mlir::Type KernelEmitter::mem_type(DType d) {
+  if (d == DType::Bool) return b_.getI8Type();
+  if (d == DType::F16 || d == DType::BF16) return b_.getI16Type();
+  return reg_type(d);
+}
+
+Scalar KernelEmitter::constant(DType d, double value) {
+  mlir::Type t = reg_type(d);
+  at(0);
+  if (auto ft = dyn_cast<FloatType>(t)) {
+    llvm::APFloat f(value);
+    bool lost;
+    f.convert(ft.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
+    return {b_.create<arith::ConstantFloatOp>(loc_, f, ft).getResult(), 0};
+  }
+  return {b_.create<arith::ConstantIntOp>(loc_, int64_t(value), t).getResult(), 0};
+}
+
+// A constant given by the bits of its storage type.
+Scalar KernelEmitter::constant_bits(DType d, uint64_t bits) {
+  at(0);
+  mlir::Type mt = mem_type(d);
+  unsigned width = mt.getIntOrFloatBitWidth();
+  mlir::Value raw;
+  if (isa<FloatType>(mt))
+    raw = b_.create<arith::ConstantOp>(loc_, mt, b_.getFloatAttr(mt, llvm::APFloat(cast<FloatType>(mt).getFloatSemantics(), llvm::APInt(width, bits)))).getResult();
+  else
+    raw = b_.create<arith::ConstantIntOp>(loc_, int64_t(bits), mt).getResult();
+  return from_memory({raw, 0}, d);
+}
+
+Scalar KernelEmitter::from_memory(Scalar raw, DType d) {
+  switch (d) {
+    case DType::Bool: {
+      Scalar zero = make<arith::ConstantIntOp>(0, 0, 8);
+      return make<arith::CmpIOp>(raw.level, arith::CmpIPredicate::ne, raw.v, zero.v);
+    }
+    case DType::F16: {
+      Scalar h = make<arith::BitcastOp>(raw.level, b_.getF16Type(), raw.v);
+      return make<arith::ExtFOp>(raw.level, b_.getF32Type(), h.v);
+    }
+    case DType::BF16: {
+      Scalar h = make<arith::BitcastOp>(raw.level, b_.getBF16Type(), raw.v);
+      return make<arith::ExtFOp>(raw.level, b_.getF32Type(), h.v);
+    }
+    default: return raw;
+  }
+}
+
+mlir::Value KernelEmitter::to_memory(mlir::Value x, DType d) {
+  switch (d) {
+    case DType::Bool: return b_.create<arith::ExtUIOp>(loc_, b_.getI8Type(), x);
+    case DType::F16: case DType::BF16: {
+      mlir::Type h = d == DType::F16 ? mlir::Type(b_.getF16Type()) : mlir::Type(b_.getBF16Type());
+      mlir::Value t = b_.create<arith::TruncFOp>(loc_, h, x);
+      return b_.create<arith::BitcastOp>(loc_, b_.getI16Type(), t);
+    }
+    default: return x;
+  }
+}
+
+Scalar KernelEmitter::round_to(Scalar x, DType d) {
+  if (d != DType::F16 && d != DType::BF16) return x;
+  mlir::Type h = d == DType::F16 ? mlir::Type(b_.getF16Type()) : mlir::Type(b_.getBF16Type());
+  Scalar t = make<arith::TruncFOp>(x.level, h, x.v);
+  return make<arith::ExtFOp>(x.level, b_.getF32Type(), t.v);
+}
+
+Scalar KernelEmitter::buffer_ptr(ir::Value v) {
+  auto it = buffer_ptrs_.find(v.id);
+  if (it == buffer_ptrs_.end()) {
+    // The buffer's address: slot k of the context array, loaded once at the kernel's top.
+    size_t slot = buffers_.size();
+    buffers_.push_back(v);
+    at(0);
+    auto ptr = LLVM::LLVMPointerType::get(&m_.ctx_);
+    mlir::Value ctx = fn_.getArgument(0);
+    mlir::Value addr = b_.create<LLVM::GEPOp>(loc_, ptr, ptr, ctx, ArrayRef<LLVM::GEPArg>{int32_t(slot)});
+    Scalar p{b_.create<LLVM::LoadOp>(loc_, ptr, addr).getResult(), 0};
+    it = buffer_ptrs_.emplace(v.id, p).first;
+  }
+  return it->second;
+}
+
+Scalar KernelEmitter::load(ir::Value v, const Index& idx) {
+  Scalar base = buffer_ptr(v);
+  DType d = body_.type(v).dtype;
+  Scalar lin = linear(idx, body_.type(v).shape);
+  int level = level_of({lin, base});
+  at(level);
+  auto ptr = LLVM::LLVMPointerType::get(&m_.ctx_);
+  mlir::Value addr = b_.create<LLVM::GEPOp>(loc_, ptr, mem_type(d), base.v, ValueRange{lin.v});
+  Scalar raw{b_.create<LLVM::LoadOp>(loc_, mem_type(d), addr).getResult(), level};
+  return from_memory(raw, d);
+}
+
+Scalar KernelEmitter::load_literal(const ir::Literal& lit, DType d, const Index& idx) {
+  if (lit.type.numel() == 1) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, lit.bytes(), ir::dtype_size(d));
+    return constant_bits(d, bits);
+  }
+  // Under jit the literal stays in memory and its address is a constant of the code (the executable keeps
+  // the literal alive).
+  at(0);
+  auto ptr = LLVM::LLVMPointerType::get(&m_.ctx_);
+  Scalar address = i64(int64_t(reinterpret_cast<uintptr_t>(lit.bytes())));
+  Scalar base = make<LLVM::IntToPtrOp>(0, ptr, address.v);
+  Scalar lin = linear(idx, lit.type.shape);
+  at(level_of({lin}));
+  mlir::Value addr = b_.create<LLVM::GEPOp>(loc_, ptr, mem_type(d), base.v, ValueRange{lin.v});
+  Scalar raw{b_.create<LLVM::LoadOp>(loc_, mem_type(d), addr).getResult(), lin.level};
+  return from_memory(raw, d);
+}
+
+Scalar KernelEmitter::value(ir::Value v, const Index& idx) {
+  std::vector<void*> key;
+  key.reserve(idx.size());
+  for (const Scalar& s : idx) key.push_back(s.v.getAsOpaquePointer());
+  auto mk = std::make_pair(v.id, key);
+  auto hit = memo_.find(mk);
+  if (hit != memo_.end() && size_t(hit->second.s.level) < levels_.size() &&
+      levels_[size_t(hit->second.s.level)].id == hit->second.level_id)
+    return hit->second.s;
+  Scalar out;
+  int o = defining_op_[v.id];
+  if (o >= 0 && body_.ops[size_t(o)].prim == Prim::Constant) {
+    out = load_literal(ir::attr_literal(body_.ops[size_t(o)].attrs, 0), body_.type(v).dtype, idx);
+  } else if (o >= 0 && in_kernel_[size_t(o)]) {
+    const ir::Op& op = body_.ops[size_t(o)];
+    out = is_loop_reduction(op.prim) ? reduction(op, idx) : pointwise(op, idx);
+  } else {
+    out = load(v, idx);
+  }
+  memo_[mk] = MemoEntry{out, levels_[size_t(out.level)].id};
+  return out;
+}
+
+Scalar KernelEmitter::call_libm(const ir::Op& op, const char* name, DType d, std::initializer_list<Scalar> args) {
+  mlir::Type t = reg_type(d);
+  std::string fname = std::string(name) + (t.isF32() ? "f" : "");
+  std::vector<mlir::Type> arg_types(args.size(), t);
+  auto fn = m_.declare(fname, t, arg_types);
+  std::vector<mlir::Value> vals;
+  for (const Scalar& a : args) vals.push_back(a.v);
+  int level = 0;
+  for (const Scalar& a : args) level = std::max(level, a.level);
+  at(level);
+  return {b_.create<LLVM::CallOp>(loc_, fn, vals).getResult(), level};
+}
+
+Scalar KernelEmitter::compare(Prim p, DType d, Scalar x, Scalar y) {
+  int level = level_of({x, y});
+  if (is_float(d)) {
+    arith::CmpFPredicate pred;
+    switch (p) {
+      case Prim::Eq: pred = arith::CmpFPredicate::OEQ; break;
+      case Prim::Ne: pred = arith::CmpFPredicate::UNE; break;
+      case Prim::Lt: pred = arith::CmpFPredicate::OLT; break;
+      case Prim::Le: pred = arith::CmpFPredicate::OLE; break;
+      case Prim::Gt: pred = arith::CmpFPredicate::OGT; break;
+      default: pred = arith::CmpFPredicate::OGE; break;
+    }
+    return make<arith::CmpFOp>(level, pred, x.v, y.v);
+  }
+  bool u = is_unsigned(d);
+  arith::CmpIPredicate pred;
+  switch (p) {
+    case Prim::Eq: pred = arith::CmpIPredicate::eq; break;
+    case Prim::Ne: pred = arith::CmpIPredicate::ne; break;
+    case Prim::Lt: pred = u ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt; break;
+    case Prim::Le: pred = u ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle; break;
+    case Prim::Gt: pred = u ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt; break;
+    default: pred = u ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge; break;
+  }
+  return make<arith::CmpIOp>(level, pred, x.v, y.v);
+}
+
+// The interpreter's reduction step for max/min: y replaces x when it is strictly greater (smaller) or NaN,
+// so NaN propagates and ties (-0 and +0) keep x.
+Scalar KernelEmitter::extreme(bool is_max, DType d, Scalar x, Scalar y) {
+  Scalar better = compare(is_max ? Prim::Gt : Prim::Lt, d, y, x);
+  if (is_float(d)) {
+    Scalar nan = make<arith::CmpFOp>(y.level, arith::CmpFPredicate::UNO, y.v, y.v);
+    better = make<arith::OrIOp>(level_of({better, nan}), better.v, nan.v);
+  }
+  return select(better, y, x);
+}
+
+Scalar KernelEmitter::unary(const ir::Op& op, DType d, Scalar x) {
+  int l = x.level;
+  bool f = is_float(d);
+  bool f32 = f && d != DType::F64;
+  auto need_float = [&] {
+    if (!f) unsupported(op, "dtype " + std::string(ir::dtype_name(d)));
+  };
+  // f32 functions whose MLIR polynomial approximation (vectorisable) matches the reference within the
+  // op-table tolerances, edge values included; log, sin, cos, cbrt, asin and atan2 call libm, because MLIR
+  // 19's approximations of them miss the tolerances at some inputs of the sweep.
+  auto math_or_libm = [&](auto tag, const char* libm) -> Scalar {
+    need_float();
+    using OpT = decltype(tag);
+    if (f32) return make<OpT>(l, x.v);
+    return call_libm(op, libm, d, {x});
+  };
+  switch (op.prim) {
+    case Prim::StopGradient: return x;
+    case Prim::Neg:
+      if (f) return make<arith::NegFOp>(l, x.v);
+      return make<arith::SubIOp>(l, constant(d, 0).v, x.v);
+    case Prim::Abs:
+      if (f) return make<math::AbsFOp>(l, x.v);
+      if (is_unsigned(d)) return x;
+      return make<math::AbsIOp>(l, x.v);
+    case Prim::Sign: {
+      if (d == DType::Bool) return x;
+      Scalar zero = constant(d, 0), one = constant(d, 1);
+      if (is_unsigned(d)) return select(compare(Prim::Ne, d, x, zero), one, zero);
+      Scalar minus = constant(d, -1);
+      Scalar pos = compare(Prim::Gt, d, x, zero), neg = compare(Prim::Lt, d, x, zero);
+      Scalar rest = f ? select(compare(Prim::Eq, d, x, zero), zero, x) : zero;  // ±0 -> +0, NaN stays
+      return select(pos, one, select(neg, minus, rest));
+    }
+    case Prim::Floor: need_float(); return make<math::FloorOp>(l, x.v);
+    case Prim::Ceil: need_float(); return make<math::CeilOp>(l, x.v);
+    case Prim::Round:
+      need_float();
+      if (ir::attr_int(op.attrs, 0) == 0) return make<math::RoundOp>(l, x.v);
+      return make<math::RoundEvenOp>(l, x.v);
+    case Prim::Exp: return math_or_libm(math::ExpOp{}, "exp");
+    case Prim::Exp2: need_float(); return call_libm(op, "exp2", d, {x});
+    case Prim::Expm1: return math_or_libm(math::ExpM1Op{}, "expm1");
+    case Prim::Log: need_float(); return call_libm(op, "log", d, {x});
+    case Prim::Log1p: return math_or_libm(math::Log1pOp{}, "log1p");
+    case Prim::Sqrt: need_float(); return make<math::SqrtOp>(l, x.v);
+    case Prim::Rsqrt: {
+      need_float();
+      Scalar s = make<math::SqrtOp>(l, x.v);
+      return make<arith::DivFOp>(l, constant(d, 1).v, s.v);
+    }
+    case Prim::Cbrt: need_float(); return call_libm(op, "cbrt", d, {x});
+    case Prim::Sin: need_float(); return call_libm(op, "sin", d, {x});
+    case Prim::Cos: need_float(); return call_libm(op, "cos", d, {x});
+    case Prim::Tan: need_float(); return call_libm(op, "tan", d, {x});
+    case Prim::Asin: need_float(); return call_libm(op, "asin", d, {x});
+    case Prim::Acos: return math_or_libm(math::AcosOp{}, "acos");
+    case Prim::Atan: return math_or_libm(math::AtanOp{}, "atan");
+    case Prim::Sinh: need_float(); return call_libm(op, "sinh", d, {x});
+    case Prim::Cosh: need_float(); return call_libm(op, "cosh", d, {x});
+    case Prim::Tanh: return math_or_libm(math::TanhOp{}, "tanh");
+    case Prim::Asinh: need_float(); return call_libm(op, "asinh", d, {x});
+    case Prim::Acosh: need_float(); return call_libm(op, "acosh", d, {x});
+    case Prim::Atanh: need_float(); return call_libm(op, "atanh", d, {x});
+    case Prim::Erf: return math_or_libm(math::ErfOp{}, "erf");
+    case Prim::Erfc: need_float(); return call_libm(op, "erfc", d, {x});
+    case Prim::Logistic: {
+      // e = exp(-|x|) in (0, 1]: 1/(1+e) for x >= 0 and e/(1+e) below, accurate in both tails.
+      need_float();
+      Scalar a = make<math::AbsFOp>(l, x.v);
+      Scalar na = make<arith::NegFOp>(l, a.v);
+      Scalar e = f32 ? make<math::ExpOp>(l, na.v) : call_libm(op, "exp", d, {na});
+      Scalar one = constant(d, 1);
+      Scalar r = make<arith::DivFOp>(l, one.v, make<arith::AddFOp>(l, one.v, e.v).v);
+      Scalar er = make<arith::MulFOp>(l, e.v, r.v);
+      return select(compare(Prim::Ge, d, x, constant(d, 0)), r, er);
+    }
+    case Prim::IsFinite: {
+      need_float();
+      Scalar a = make<math::AbsFOp>(l, x.v);
+      return make<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, a.v, constant(d, INFINITY).v);
+    }
+    case Prim::Not: {
+      Scalar ones = d == DType::Bool ? constant(d, 1) : constant(d, -1);
+      return make<arith::XOrIOp>(l, x.v, ones.v);
+    }
+    case Prim::PopulationCount: return make<math::CtPopOp>(l, x.v);
+    case Prim::IntegerPow: {
+      // The interpreter's order of multiplications (binary powering), so results agree bit for bit.
+      int64_t y = ir::attr_int(op.attrs, 0);
+      uint64_t e = y < 0 ? uint64_t(0) - uint64_t(y) : uint64_t(y);
+      if (e == 0) return constant(d, 1);
+      auto times = [&](Scalar a, Scalar c) {
+        return f ? make<arith::MulFOp>(l, a.v, c.v) : make<arith::MulIOp>(l, a.v, c.v);
+      };
+      Scalar base = x, acc = x;
+      bool have = false;
+      for (;;) {
+        if (e & 1) {
+          acc = have ? round_to(times(acc, base), d) : base;
+          have = true;
+        }
+        e >>= 1;
+        if (e == 0) break;
+        base = round_to(times(base, base), d);
+      }
+      if (y < 0) acc = make<arith::DivFOp>(l, constant(d, 1).v, acc.v);
+      return acc;
+    }
+    default: unsupported(op, "not yet implemented for dtype " + std::string(ir::dtype_name(d)));
+  }
+}
+
+Scalar KernelEmitter::binary(const ir::Op& op, DType d, Scalar x, Scalar y) {
+  int l = level_of({x, y});
+  bool f = is_float(d), u = is_unsigned(d);
+  switch (op.prim) {
+    case Prim::Add:
+      if (d == DType::Bool) return make<arith::OrIOp>(l, x.v, y.v);
+      return f ? make<arith::AddFOp>(l, x.v, y.v) : make<arith::AddIOp>(l, x.v, y.v);
+    case Prim::Sub: return f ? make<arith::SubFOp>(l, x.v, y.v) : make<arith::SubIOp>(l, x.v, y.v);
+    case Prim::Mul:
+      if (d == DType::Bool) return make<arith::AndIOp>(l, x.v, y.v);
+      return f ? make<arith::MulFOp>(l, x.v, y.v) : make<arith::MulIOp>(l, x.v, y.v);
+    case Prim::Div:
+    case Prim::Rem: {
+      bool div = op.prim == Prim::Div;
+      if (f) return div ? make<arith::DivFOp>(l, x.v, y.v) : make<arith::RemFOp>(l, x.v, y.v);
+      // x / 0 and x % 0 are 0; INT_MIN / -1 wraps and INT_MIN % -1 is 0 (DESIGN §3): a divisor of -1 is
+      // replaced by 1 and the result negated (division) or zeroed (remainder), so nothing traps.
+      Scalar zero = constant(d, 0), one = constant(d, 1);
+      Scalar y_zero = compare(Prim::Eq, d, y, zero);
+      Scalar safe = select(y_zero, one, y);
+      Scalar minus_one;
+      if (!u) {
+        minus_one = compare(Prim::Eq, d, y, constant(d, -1));
+        safe = select(minus_one, one, safe);
+      }
+      Scalar r = div ? (u ? make<arith::DivUIOp>(l, x.v, safe.v) : make<arith::DivSIOp>(l, x.v, safe.v))
+                     : (u ? make<arith::RemUIOp>(l, x.v, safe.v) : make<arith::RemSIOp>(l, x.v, safe.v));
+      if (!u) r = select(minus_one, div ? make<arith::SubIOp>(l, zero.v, x.v) : zero, r);
+      return select(y_zero, zero, r);
+    }
+    case Prim::Pow:
+      if (!f) unsupported(op, "integer pow is not implemented yet");
+      return call_libm(op, "pow", d, {x, y});
+    case Prim::Max: case Prim::Min: {
+      if (d == DType::Bool)
+        return op.prim == Prim::Max ? make<arith::OrIOp>(l, x.v, y.v) : make<arith::AndIOp>(l, x.v, y.v);
+      // The interpreter's elementwise max(x, y) keeps x when x is greater or NaN and takes y otherwise
+      // (ties: y), which is extreme() with the operands swapped.
+      return extreme(op.prim == Prim::Max, d, y, x);
+    }
+    case Prim::Atan2:
+      return call_libm(op, "atan2", d, {x, y});
+    case Prim::And: return make<arith::AndIOp>(l, x.v, y.v);
+    case Prim::Or: return make<arith::OrIOp>(l, x.v, y.v);
+    case Prim::Xor: return make<arith::XOrIOp>(l, x.v, y.v);
+    case Prim::ShiftLeft: case Prim::ShiftRightLogical: case Prim::ShiftRightArithmetic: {
+      // Counts are unsigned; a count >= the bit width shifts everything out (sign-fill for arithmetic).
+      unsigned bits = reg_type(d).getIntOrFloatBitWidth();
+      Scalar width = constant(d, double(bits));
+      Scalar too_big = make<arith::CmpIOp>(l, arith::CmpIPredicate::uge, y.v, width.v);
+      Scalar safe = select(too_big, constant(d, 0), y);
+      if (op.prim == Prim::ShiftLeft)
+        return select(too_big, constant(d, 0), make<arith::ShLIOp>(l, x.v, safe.v));
+      if (op.prim == Prim::ShiftRightLogical)
+        return select(too_big, constant(d, 0), make<arith::ShRUIOp>(l, x.v, safe.v));
+      Scalar fill = make<arith::ShRSIOp>(l, x.v, constant(d, double(bits - 1)).v);
+      return select(too_big, fill, make<arith::ShRSIOp>(l, x.v, safe.v));
+    }
+    case Prim::Eq: case Prim::Ne: case Prim::Lt: case Prim::Le: case Prim::Gt: case Prim::Ge:
+      return compare(op.prim, d, x, y);
+    default: unsupported(op, "not yet implemented for dtype " + std::string(ir::dtype_name(d)));
+  }
+}
+
+Scalar KernelEmitter::convert(const ir::Op& op, DType from, DType to, Scalar x) {
+  int l = x.level;
+  if (from == to) return x;
+  mlir::Type rt = reg_type(to, &op);
+  reg_type(from, &op);
+  if (to == DType::Bool) {
+    if (is_float(from)) return make<arith::CmpFOp>(l, arith::CmpFPredicate::UNE, x.v, constant(from, 0).v);
+    return make<arith::CmpIOp>(l, arith::CmpIPredicate::ne, x.v, constant(from, 0).v);
+  }
+  if (from == DType::Bool) {
+    if (is_float(to)) return make<arith::UIToFPOp>(l, rt, x.v);
+    return make<arith::ExtUIOp>(l, rt, x.v);
+  }
+  bool ff = is_float(from), tf = is_float(to);
+  if (ff && tf) {
+    // 16-bit floats are float32 in registers; the one rounding to their precision happens here.
+    bool half_to = to == DType::F16 || to == DType::BF16;
+    if (half_to && from == DType::F64)
+      unsupported(op, "float64 -> " + std::string(ir::dtype_name(to)) + " is not implemented yet");
+    if (from == DType::F64) return make<arith::TruncFOp>(l, rt, x.v);
+    if (to == DType::F64) return make<arith::ExtFOp>(l, rt, x.v);
+    return round_to(x, to);
+  }
+  if (!ff && !tf) {
+    unsigned fw = reg_type(from).getIntOrFloatBitWidth(), tw = rt.getIntOrFloatBitWidth();
+    if (fw == tw) return x;
+    if (fw > tw) return make<arith::TruncIOp>(l, rt, x.v);
+    return is_unsigned(from) ? make<arith::ExtUIOp>(l, rt, x.v) : make<arith::ExtSIOp>(l, rt, x.v);
+  }
+  if (!ff) {  // integer -> float
+    if ((to == DType::F16 || to == DType::BF16) && ir::dtype_size(from) >= 4)
+      unsupported(op, std::string(ir::dtype_name(from)) + " -> " + std::string(ir::dtype_name(to)) +
+                          " is not implemented yet");
+    Scalar r = is_unsigned(from) ? make<arith::UIToFPOp>(l, rt, x.v) : make<arith::SIToFPOp>(l, rt, x.v);
+    return round_to(r, to);
+  }
+  // float -> integer: saturating, NaN -> 0. The bounds are powers of two, exact in every float type; the
+  // input is clamped before the conversion so that it never produces poison.
+  unsigned bits = rt.getIntOrFloatBitWidth();
+  bool u = is_unsigned(to);
+  double hi = std::ldexp(1.0, int(u ? bits : bits - 1)), lo = u ? 0.0 : -hi;
+  Scalar too_high = make<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, x.v, constant(from, hi).v);
+  Scalar too_low = make<arith::CmpFOp>(l, u ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT, x.v,
+                                       constant(from, lo).v);
+  Scalar nan = make<arith::CmpFOp>(l, arith::CmpFPredicate::UNO, x.v, x.v);
+  Scalar bad = make<arith::OrIOp>(l, make<arith::OrIOp>(l, too_high.v, too_low.v).v, nan.v);
+  Scalar safe = select(bad, constant(from, 0), x);
+  Scalar r = u ? make<arith::FPToUIOp>(l, rt, safe.v) : make<arith::FPToSIOp>(l, rt, safe.v);
+  at(l);
+  int64_t max = u ? int64_t(bits == 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1)
+                  : int64_t((uint64_t(1) << (bits - 1)) - 1);
+  int64_t min = u ? 0 : int64_t(uint64_t(1) << (bits - 1));
+  Scalar vmax{b_.create<arith::ConstantIntOp>(loc_, max, rt).getResult(), l};
+  Scalar vmin{b_.create<arith::ConstantIntOp>(loc_, min, rt).getResult(), l};
+  r = select(too_high, vmax, r);
+  r = select(too_low, u ? constant(to, 0) : vmin, r);
+  return select(nan, constant(to, 0), r);
+}
+
+Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
+  const ir::Type& rt = body_.type(op.results[0]);
+  DType d = rt.dtype;
+  auto operand_at = [&](size_t i, const Index& at_idx) { return value(op.operands[i], at_idx); };
+  auto same_or_scalar = [&](size_t i) {
+    return body_.type(op.operands[i]).rank() == 0 ? value(op.operands[i], {}) : value(op.operands[i], idx);
+  };
+  if (is_complex(d)) unsupported(op, "complex dtypes are not supported yet");
+  for (ir::Value v : op.operands)
+    if (is_complex(body_.type(v).dtype)) unsupported(op, "complex dtypes are not supported yet");
+  const ir::Attrs& a = op.attrs;
+  switch (op.prim) {
+    case Prim::BroadcastInDim: {
+      const auto& bd = ir::attr_ints(a, 1);
+      const ir::Shape& in = body_.type(op.operands[0]).shape;
+      Index sub(in.size());
+      for (size_t i = 0; i < in.size(); ++i)
+        sub[i] = in[i] == 1 ? i64(0) : idx[size_t(bd[i])];
+      return operand_at(0, sub);
+    }
+    case Prim::Reshape: {
+      Scalar lin = linear(idx, rt.shape);
+      return operand_at(0, delinearize(lin, body_.type(op.operands[0]).shape));
+    }
+    case Prim::Transpose: {
+      const auto& perm = ir::attr_ints(a, 0);
+      Index sub(perm.size());
+      for (size_t i = 0; i < perm.size(); ++i) sub[size_t(perm[i])] = idx[i];
+      return operand_at(0, sub);
+    }
+    case Prim::Slice: {
+      const auto& start = ir::attr_ints(a, 0);
+      const auto& strides = ir::attr_ints(a, 2);
+      Index sub(idx.size());
+      for (size_t i = 0; i < idx.size(); ++i)
+        sub[i] = add_const(mul_const(idx[i], strides.empty() ? 1 : strides[i]), start[i]);
+      return operand_at(0, sub);
+    }
+    case Prim::Rev: {
+      const auto& dims = ir::attr_ints(a, 0);
+      Index sub = idx;
+      for (int64_t dd : dims) sub[size_t(dd)] = sub_from(rt.shape[size_t(dd)] - 1, idx[size_t(dd)]);
+      return operand_at(0, sub);
+    }
+    case Prim::Pad: {
+      const auto& low = ir::attr_ints(a, 0);
+      const auto& interior = ir::attr_ints(a, 2);
+      const ir::Shape& in = body_.type(op.operands[0]).shape;
+      Scalar pad = value(op.operands[1], {});
+      if (ir::num_elements(in) == 0) return pad;
+      Index sub(idx.size());
+      Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
+      for (size_t i = 0; i < idx.size(); ++i) {
+        Scalar j = add_const(idx[i], -low[i]);
+        int64_t step = interior[i] + 1;
+        Scalar q = j, ok = make<arith::CmpIOp>(j.level, arith::CmpIPredicate::sge, j.v, i64(0).v);
+        if (step != 1) {
+          Scalar s = i64(step);
+          Scalar r = make<arith::RemSIOp>(j.level, j.v, s.v);
+          ok = make<arith::AndIOp>(j.level, ok.v, make<arith::CmpIOp>(j.level, arith::CmpIPredicate::eq, r.v, i64(0).v).v);
+          q = make<arith::DivSIOp>(j.level, j.v, s.v);
+        }
+        ok = make<arith::AndIOp>(level_of({ok, q}), ok.v,
+                                 make<arith::CmpIOp>(q.level, arith::CmpIPredicate::slt, q.v, i64(in[i]).v).v);
+        // A clamped index keeps the (unselected) load in bounds.
+        Scalar clamped = make<arith::MaxSIOp>(q.level, q.v, i64(0).v);
+        clamped = make<arith::MinSIOp>(q.level, clamped.v, i64(in[i] - 1).v);
+        sub[i] = clamped;
+        inside = make<arith::AndIOp>(level_of({inside, ok}), inside.v, ok.v);
+      }
+      return select(inside, operand_at(0, sub), pad);
+    }
+    case Prim::DynamicSlice: case Prim::DynamicUpdateSlice: {
+      // Starts are clamped so that the window stays inside the operand (as JAX does).
+      bool update = op.prim == Prim::DynamicUpdateSlice;
+      const ir::Shape& in = body_.type(op.operands[0]).shape;
+      const ir::Shape& window = update ? body_.type(op.operands[1]).shape : rt.shape;
+      size_t first_start = update ? 2 : 1;
+      Index sub(idx.size());
+      Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
+      for (size_t i = 0; i < idx.size(); ++i) {
+        ir::Value sv = op.operands[first_start + i];
+        DType sd = body_.type(sv).dtype;
+        Scalar st = value(sv, {});
+        if (reg_type(sd).getIntOrFloatBitWidth() < 64)
+          st = is_unsigned(sd) ? make<arith::ExtUIOp>(st.level, b_.getI64Type(), st.v)
+                               : make<arith::ExtSIOp>(st.level, b_.getI64Type(), st.v);
+        st = make<arith::MaxSIOp>(st.level, st.v, i64(0).v);
+        st = make<arith::MinSIOp>(st.level, st.v, i64(in[i] - window[i]).v);
+        if (!update) {
+          sub[i] = add(idx[i], st);
+          continue;
+        }
+        Scalar j = sub_from(0, st);
+        j = add(idx[i], j);  // the index into the update
+        int l = j.level;
+        Scalar ok = make<arith::CmpIOp>(l, arith::CmpIPredicate::sge, j.v, i64(0).v);
+        ok = make<arith::AndIOp>(l, ok.v, make<arith::CmpIOp>(l, arith::CmpIPredicate::slt, j.v, i64(window[i]).v).v);
+        inside = make<arith::AndIOp>(level_of({inside, ok}), inside.v, ok.v);
+        Scalar clamped = make<arith::MaxSIOp>(l, j.v, i64(0).v);
+        sub[i] = make<arith::MinSIOp>(l, clamped.v, i64(std::max<int64_t>(window[i] - 1, 0)).v);
+      }
+      if (!update) return operand_at(0, sub);
+      if (ir::num_elements(window) == 0) return operand_at(0, idx);
+      return select(inside, operand_at(1, sub), operand_at(0, idx));
+    }
+    case Prim::Concatenate: {
+      size_t dim = size_t(ir::attr_int(a, 0));
+      Scalar out;
+      bool have = false;
+      int64_t offset = 0;
+      for (size_t i = 0; i < op.operands.size(); ++i) {
+        int64_t n = body_.type(op.operands[i]).shape[dim];
+        if (n == 0) continue;
+        Index sub = idx;
+        Scalar j = add_const(idx[dim], -offset);
+        Scalar clamped = make<arith::MaxSIOp>(j.level, j.v, i64(0).v);
+        sub[dim] = make<arith::MinSIOp>(j.level, clamped.v, i64(n - 1).v);
+        Scalar piece = operand_at(i, sub);
+        if (!have) {
+          out = piece;
+          have = true;
+        } else {
+          Scalar here = make<arith::CmpIOp>(idx[dim].level, arith::CmpIPredicate::sge, idx[dim].v, i64(offset).v);
+          out = select(here, piece, out);
+        }
+        offset += n;
+      }
+      return out;
+    }
+    case Prim::Iota: {
+      Scalar i = idx[size_t(ir::attr_int(a, 2))];
+      if (is_float(d)) return round_to(make<arith::SIToFPOp>(i.level, reg_type(d), i.v), d);
+      if (d == DType::Bool) return make<arith::TruncIOp>(i.level, b_.getI1Type(), i.v);
+      unsigned w = reg_type(d).getIntOrFloatBitWidth();
+      return w == 64 ? i : make<arith::TruncIOp>(i.level, reg_type(d), i.v);
+    }
+    case Prim::ConvertElementType:
+      return convert(op, body_.type(op.operands[0]).dtype, d, operand_at(0, idx));
+    case Prim::BitcastConvertType: {
+      DType from = body_.type(op.operands[0]).dtype;
+      Scalar x = operand_at(0, idx);
+      if (from == DType::F16 || from == DType::BF16 || d == DType::F16 || d == DType::BF16 ||
+          from == DType::Bool || d == DType::Bool)
+        unsupported(op, "bitcasts of 16-bit floats and bools are not implemented yet");
+      return make<arith::BitcastOp>(x.level, reg_type(d), x.v);
+    }
+    case Prim::Select: {
+      Scalar pred = same_or_scalar(0);
+      return select(pred, same_or_scalar(1), same_or_scalar(2));
+    }
+    case Prim::Clamp: {
+      Scalar lo = same_or_scalar(0), x = same_or_scalar(1), hi = same_or_scalar(2);
+      return extreme(false, d, hi, extreme(true, d, lo, x));  // min(max(x, lo), hi), as binary max/min
+    }
+    default: break;
+  }
+  if (op.operands.size() == 1) return round_to(unary(op, d, operand_at(0, idx)), d);
+  if (op.operands.size() == 2) {
+    DType od = body_.type(op.operands[0]).dtype;
+    Scalar r = binary(op, od, same_or_scalar(0), same_or_scalar(1));
+    return ir::has_flag(op.prim, ir::kComparison) ? r : round_to(r, d);
+  }
+  unsupported(op, "not yet implemented");
+}
+
+Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
+  const ir::Type& rt = body_.type(op.results[0]);
+  ir::Value x = op.operands[0];
+  DType xd = body_.type(x).dtype, d = rt.dtype;
+  if (is_complex(xd) || is_complex(d)) unsupported(op, "complex dtypes are not supported yet");
+  const ir::Shape& in = body_.type(x).shape;
+  bool is_dot = op.prim == Prim::DotGeneral;
+  bool is_arg = op.prim == Prim::Argmax || op.prim == Prim::Argmin;
+  std::vector<int64_t> extents;
+  std::vector<int64_t> reduced;  // operand dims the inner loops run over (lhs contracting dims for dots)
+  reduced = ir::attr_ints(op.attrs, 0);
+  for (int64_t r : reduced) extents.push_back(in[size_t(r)]);
+
+  // The element type the loop accumulates in (16-bit floats in float32, rounded once at the end).
+  DType acc_d = is_arg ? xd : d;
+  auto identity = [&]() -> Scalar {
+    switch (op.prim) {
+      case Prim::ReduceProd: return constant(acc_d, 1);
+      case Prim::ReduceAnd: return constant(acc_d, acc_d == DType::Bool ? 1 : -1);
+      case Prim::ReduceMax: case Prim::Argmax: case Prim::ReduceMin: case Prim::Argmin: {
+        bool max = op.prim == Prim::ReduceMax || op.prim == Prim::Argmax;
+        if (is_float(acc_d)) return constant(acc_d, max ? -INFINITY : INFINITY);
+        if (acc_d == DType::Bool) return constant(acc_d, max ? 0 : 1);
+        unsigned bits = reg_type(acc_d).getIntOrFloatBitWidth();
+        bool u = is_unsigned(acc_d);
+        uint64_t lo = u ? 0 : uint64_t(1) << (bits - 1), hi = u ? ~uint64_t(0) : (uint64_t(1) << (bits - 1)) - 1;
+        at(0);
+        return {b_.create<arith::ConstantIntOp>(loc_, int64_t(max ? lo : hi), reg_type(acc_d)).getResult(), 0};
+      }
+      default: return constant(acc_d, 0);
+    }
+  };
+
+  int top = 0;
+  for (const Scalar& s : idx) top = std::max(top, s.level);
+  std::vector<Level> saved = levels_;
+  levels_.resize(size_t(top) + 1);
+
+  std::vector<mlir::Value> init = {identity().v};
+  if (is_arg) init.push_back(i64(0).v);
+  auto reassoc = arith::FastMathFlagsAttr::get(&m_.ctx_, arith::FastMathFlags::reassoc);
+
+  // The operand index at the inner loops' induction variables.
+  auto operand_index = [&](size_t which, const Index& ivs) {
+    const ir::Shape& shape = body_.type(op.operands[which]).shape;
+    Index sub(shape.size());
+    if (!is_dot) {
+      size_t kept = 0, r = 0;
+      for (size_t dd = 0; dd < shape.size(); ++dd) {
+        bool is_reduced = std::find(reduced.begin(), reduced.end(), int64_t(dd)) != reduced.end();
+        sub[dd] = is_reduced ? ivs[r++] : idx[kept++];
+      }
+      return sub;
+    }
+    const auto& contract = ir::attr_ints(op.attrs, which == 0 ? 0 : 1);
+    const auto& batch = ir::attr_ints(op.attrs, which == 0 ? 2 : 3);
+    size_t free_start = batch.size();
+    if (which == 1) {
+      const ir::Shape& lhs = body_.type(op.operands[0]).shape;
+      free_start += lhs.size() - batch.size() - ir::attr_ints(op.attrs, 0).size();
+    }
+    for (size_t i = 0; i < batch.size(); ++i) sub[size_t(batch[i])] = idx[i];
+    for (size_t i = 0; i < contract.size(); ++i) sub[size_t(contract[i])] = ivs[i];
+    size_t f = 0;
+    for (size_t dd = 0; dd < shape.size(); ++dd) {
+      bool special = std::find(contract.begin(), contract.end(), int64_t(dd)) != contract.end() ||
+                     std::find(batch.begin(), batch.end(), int64_t(dd)) != batch.end();
+      if (!special) sub[dd] = idx[free_start + f++];
+    }
+    return sub;
+  };
+
+  auto combine = [&](std::vector<mlir::Value> accs, const Index& ivs) -> std::vector<mlir::Value> {
+    int inner = int(levels_.size()) - 1;
+    Scalar acc{accs[0], inner};
+    if (is_dot) {
+      Scalar l = convert(op, body_.type(op.operands[0]).dtype, acc_d, value(op.operands[0], operand_index(0, ivs)));
+      Scalar r = convert(op, body_.type(op.operands[1]).dtype, acc_d, value(op.operands[1], operand_index(1, ivs)));
+      at(inner);
+      if (is_float(acc_d)) {
+        mlir::Value p = b_.create<arith::MulFOp>(loc_, l.v, r.v, reassoc);
+        return {b_.create<arith::AddFOp>(loc_, acc.v, p, reassoc)};
+      }
+      if (acc_d == DType::Bool) {
+        mlir::Value p = b_.create<arith::AndIOp>(loc_, l.v, r.v);
+        return {b_.create<arith::OrIOp>(loc_, acc.v, p)};
+      }
+      mlir::Value p = b_.create<arith::MulIOp>(loc_, l.v, r.v);
+      return {b_.create<arith::AddIOp>(loc_, acc.v, p)};
+    }
+    Scalar e = value(x, operand_index(0, ivs));
+    if (acc_d != xd) e = convert(op, xd, acc_d, e);
+    at(inner);
+    bool f = is_float(acc_d);
+    switch (op.prim) {
+      case Prim::ReduceSum:
+        if (acc_d == DType::Bool) return {b_.create<arith::OrIOp>(loc_, acc.v, e.v)};
+        if (f) return {b_.create<arith::AddFOp>(loc_, acc.v, e.v, reassoc)};
+        return {b_.create<arith::AddIOp>(loc_, acc.v, e.v)};
+      case Prim::ReduceProd:
+        if (acc_d == DType::Bool) return {b_.create<arith::AndIOp>(loc_, acc.v, e.v)};
+        if (f) return {b_.create<arith::MulFOp>(loc_, acc.v, e.v, reassoc)};
+        return {b_.create<arith::MulIOp>(loc_, acc.v, e.v)};
+      case Prim::ReduceAnd: return {b_.create<arith::AndIOp>(loc_, acc.v, e.v)};
+      case Prim::ReduceOr: return {b_.create<arith::OrIOp>(loc_, acc.v, e.v)};
+      case Prim::ReduceMax: case Prim::ReduceMin: {
+        bool max = op.prim == Prim::ReduceMax;
+        if (acc_d == DType::Bool)
+          return {max ? b_.create<arith::OrIOp>(loc_, acc.v, e.v).getResult()
+                      : b_.create<arith::AndIOp>(loc_, acc.v, e.v).getResult()};
+        return {extreme(max, acc_d, acc, e).v};
+      }
+      default: {  // argmax / argmin: the first extreme element, NaN counting as the extreme
+        bool max = op.prim == Prim::Argmax;
+        Scalar better = compare(max ? Prim::Gt : Prim::Lt, acc_d, e, acc);
+        if (f) {
+          Scalar e_nan = make<arith::CmpFOp>(inner, arith::CmpFPredicate::UNO, e.v, e.v);
+          Scalar a_ord = make<arith::CmpFOp>(inner, arith::CmpFPredicate::ORD, acc.v, acc.v);
+          better = make<arith::OrIOp>(inner, better.v, make<arith::AndIOp>(inner, e_nan.v, a_ord.v).v);
+        }
+        Scalar best = select(better, e, acc);
+        Scalar best_i = select(better, ivs[0], Scalar{accs[1], inner});
+        return {best.v, best_i.v};
+      }
+    }
+  };
+
+  // Nested loops over the reduced dims, each carrying the accumulators.
+  Index ivs;
+  std::function<std::vector<mlir::Value>(size_t, std::vector<mlir::Value>)> nest =
+      [&](size_t dim, std::vector<mlir::Value> accs) -> std::vector<mlir::Value> {
+    if (dim == extents.size()) return combine(accs, ivs);
+    int outer = int(levels_.size()) - 1;
+    Scalar lb = i64(0), ub = i64(extents[dim]), step = i64(1);
+    at(outer);
+    auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, step.v, accs);
+    Operation* previous = levels_[size_t(outer)].before;
+    levels_[size_t(outer)].before = loop;  // what the body hoists to this level goes before the loop
+    levels_.push_back(Level{loop.getBody(), nullptr, next_level_id_++});
+    ivs.push_back({loop.getInductionVar(), int(levels_.size()) - 1});
+    std::vector<mlir::Value> inner_accs(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
+    std::vector<mlir::Value> next = nest(dim + 1, inner_accs);
+    b_.setInsertionPointToEnd(loop.getBody());
+    b_.create<scf::YieldOp>(loc_, next);
+    ivs.pop_back();
+    levels_.pop_back();
+    levels_[size_t(outer)].before = previous;
+    return std::vector<mlir::Value>(loop.getResults().begin(), loop.getResults().end());
+  };
+  std::vector<mlir::Value> result = nest(0, init);
+  levels_ = std::move(saved);
+  if (is_arg) {
+    Scalar i{result[1], top};
+    unsigned w = reg_type(d).getIntOrFloatBitWidth();
+    return w == 64 ? i : make<arith::TruncIOp>(top, reg_type(d), i.v);
+  }
+  return round_to(Scalar{result[0], top}, d);
+}
+
+void KernelEmitter::emit() {
+  Block* entry = fn_.addEntryBlock(b_);
+  b_.setInsertionPointToEnd(entry);
+  auto ret = b_.create<LLVM::ReturnOp>(loc_, ValueRange{});
+  levels_.push_back(Level{entry, ret, next_level_id_++});
+  const ir::Shape& domain = body_.type(kernel_.root).shape;
+  Index idx;
+  for (size_t dim = 0; dim < domain.size(); ++dim) {
+    Scalar lb = dim == 0 ? Scalar{fn_.getArgument(1), 0} : i64(0);
+    Scalar ub = dim == 0 ? Scalar{fn_.getArgument(2), 0} : i64(domain[dim]);
+    Scalar step = i64(1);
+    at(int(dim));
+    auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, step.v);
+    levels_[dim].before = loop;
+    levels_.push_back(Level{loop.getBody(), loop.getBody()->getTerminator(), next_level_id_++});
+    idx.push_back({loop.getInductionVar(), int(dim) + 1});
+  }
+  Scalar result = value(kernel_.root, idx);
+  int inner = int(levels_.size()) - 1;
+  Scalar base = buffer_ptr(kernel_.root);
+  Scalar lin = linear(idx, domain);
+  DType d = body_.type(kernel_.root).dtype;
+  at(inner);
+  auto ptr = LLVM::LLVMPointerType::get(&m_.ctx_);
+  mlir::Value addr = b_.create<LLVM::GEPOp>(loc_, ptr, mem_type(d), base.v, ValueRange{lin.v});
+  b_.create<LLVM::StoreOp>(loc_, to_memory(result.v, d), addr);
+}
+
+}  // namespace ember::lowering::cpu
