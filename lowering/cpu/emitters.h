@@ -51,6 +51,10 @@ struct Env {
   mlir::Value workspace;             // the start of the plan's workspace
 };
 
+// The loops of a kernel outside its inner loops, outermost first: the root's shape, without the scanned axis
+// for a cumulative root, the updates' shape for a scatter. parallel_for splits the first one.
+std::vector<int64_t> outer_loops(const ir::Body& body, const Kernel& kernel);
+
 // Builds the module: one entry point plus a function per fused kernel.
 class ModuleEmitter {
  public:
@@ -111,7 +115,7 @@ class KernelEmitter {
   Scalar constant(DType d, double value);
   Scalar constant_bits(DType d, uint64_t bits);
   Scalar buffer_ptr(ir::Value v);
-  Scalar load(ir::Value v, const Index& idx);
+  Scalar load(ir::Value v, const Index& idx, int min_level = 0);  // placed no shallower than min_level
   Scalar load_literal(const ir::Literal& lit, DType d, const Index& idx);
   Scalar from_memory(Scalar raw, DType d);
   mlir::Value to_memory(mlir::Value x, DType d);
@@ -120,6 +124,16 @@ class KernelEmitter {
   Scalar value(ir::Value v, const Index& idx);
   Scalar pointwise(const ir::Op& op, const Index& idx);
   Scalar reduction(const ir::Op& op, const Index& idx);
+  Scalar reduction_identity(Prim p, DType d);
+  Scalar gather(const ir::Op& op, const Index& idx);
+  Scalar log_add_exp(const ir::Op& op, DType d, Scalar a, Scalar b);
+  // -- loop nests and the root kinds
+  Index open_loops(const std::vector<int64_t>& extents);
+  void store(ir::Value v, const Index& idx, Scalar x);
+  void emit_cumulative(const ir::Op& op, Index idx);
+  void emit_scatter(const ir::Op& op, const Index& idx);
+  Scalar gather_fill(DType d);
+  Scalar index_i64(Scalar v, DType d);  // an integer index as i64 (uint64 beyond int64 saturates)
   Scalar unary(const ir::Op& op, DType d, Scalar x);
   Scalar binary(const ir::Op& op, DType d, Scalar x, Scalar y);
   Scalar convert(const ir::Op& op, DType from, DType to, Scalar x);

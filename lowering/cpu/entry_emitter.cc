@@ -62,7 +62,7 @@ class EntryEmitter {
   // -- the plan
   void emit_plan(const Plan& plan, const Env& env, int depth);
   mlir::Value address_of(const Plan& plan, const Env& env, ir::Value v);
-  void emit_kernel(const Plan& plan, const Env& env, const Kernel& kernel);
+  void emit_kernel(const Plan& plan, const Env& env, const Kernel& kernel, bool serial = false);
   void emit_gemm(const Plan& plan, const Env& env, const ir::Op& op);
   void emit_op(const Plan& plan, const Env& env, const Step& step, int depth);
   std::vector<mlir::Value> addresses(const Plan& plan, const Env& env, std::span<const ir::Value> values);
@@ -216,9 +216,11 @@ void EntryEmitter::emit_plan(const Plan& plan, const Env& env, int depth) {
   }
 }
 
-void EntryEmitter::emit_kernel(const Plan& plan, const Env& env, const Kernel& kernel) {
-  const ir::Type& t = plan.body().type(kernel.root);
-  if (t.numel() == 0) return;
+void EntryEmitter::emit_kernel(const Plan& plan, const Env& env, const Kernel& kernel, bool serial) {
+  std::vector<int64_t> loops = outer_loops(plan.body(), kernel);
+  int64_t elements = 1;
+  for (int64_t e : loops) elements *= e;
+  if (elements == 0) return;
   LLVM::LLVMFuncOp fn;
   std::vector<ir::Value> buffers;
   {
@@ -231,9 +233,12 @@ void EntryEmitter::emit_kernel(const Plan& plan, const Env& env, const Kernel& k
   std::vector<mlir::Value> buffer_addresses;
   for (ir::Value v : buffers) buffer_addresses.push_back(address_of(plan, env, v));
   mlir::Value ctx = pointer_array(buffer_addresses);
-  int64_t n = t.rank() ? t.shape[0] : 1;
-  int64_t per_iteration = std::max<int64_t>(1, t.numel() / std::max<int64_t>(n, 1));
-  int64_t grain = std::max<int64_t>(1, runtime::kParallelGrain / per_iteration);
+  int64_t n = loops.empty() ? 1 : loops[0];
+  if (serial) {
+    b_.create<LLVM::CallOp>(loc_, fn, ValueRange{ctx, c64(0), c64(n)});
+    return;
+  }
+  int64_t grain = std::max<int64_t>(1, runtime::kParallelGrain / std::max<int64_t>(1, elements / n));
   auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(&m_.ctx_), {ptr(), ptr(), i64(), i64()});
   mlir::Value fn_addr = b_.create<LLVM::AddressOfOp>(loc_, fn);
   b_.create<LLVM::CallOp>(loc_, type, ValueRange{service(kParallelFor), fn_addr, ctx, c64(n), c64(grain)});
@@ -288,6 +293,13 @@ void EntryEmitter::emit_op(const Plan& plan, const Env& env, const Step& step, i
       return;
     }
     case Prim::StackNew: case Prim::StackPush: emit_stack_op(plan, env, op); return;
+    case Prim::Scatter: case Prim::ScatterAdd: case Prim::ScatterMul: case Prim::ScatterMin: case Prim::ScatterMax:
+      // The operand copied into the result, then the updates applied in order on one thread.
+      copy(address_of(plan, env, op.results[0]), address_of(plan, env, op.operands[0]),
+           plan.body().type(op.results[0]).nbytes());
+      if (plan.body().type(op.results[0]).numel() > 0)
+        emit_kernel(plan, env, Kernel{op.results[0], {step.op}}, /*serial=*/true);
+      return;
     case Prim::PureCallback: case Prim::DebugCallback: emit_host_callback(plan, env, op); return;
     case Prim::CustomLin:
       unsupported(op, "forward-mode differentiation (jvp, jacfwd, linearize's linear function) of a custom_vjp "

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <limits>
 
 #include "lowering/cpu/emitters.h"
 
@@ -156,11 +157,11 @@ Scalar KernelEmitter::buffer_ptr(ir::Value v) {
   return it->second;
 }
 
-Scalar KernelEmitter::load(ir::Value v, const Index& idx) {
+Scalar KernelEmitter::load(ir::Value v, const Index& idx, int min_level) {
   Scalar base = buffer_ptr(v);
   DType d = body_.type(v).dtype;
   Scalar lin = linear(idx, body_.type(v).shape);
-  int level = level_of({lin, base});
+  int level = std::max(level_of({lin, base}), min_level);
   at(level);
   auto ptr = LLVM::LLVMPointerType::get(&m_.ctx_);
   mlir::Value addr = b_.create<LLVM::GEPOp>(loc_, ptr, mem_type(d), base.v, ValueRange{lin.v});
@@ -579,11 +580,7 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
       Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
       for (size_t i = 0; i < idx.size(); ++i) {
         ir::Value sv = op.operands[first_start + i];
-        DType sd = body_.type(sv).dtype;
-        Scalar st = value(sv, {});
-        if (reg_type(sd).getIntOrFloatBitWidth() < 64)
-          st = is_unsigned(sd) ? make<arith::ExtUIOp>(st.level, b_.getI64Type(), st.v)
-                               : make<arith::ExtSIOp>(st.level, b_.getI64Type(), st.v);
+        Scalar st = index_i64(value(sv, {}), body_.type(sv).dtype);
         st = make<arith::MaxSIOp>(st.level, st.v, i64(0).v);
         st = make<arith::MinSIOp>(st.level, st.v, i64(in[i] - window[i]).v);
         if (!update) {
@@ -603,6 +600,7 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
       if (ir::num_elements(window) == 0) return operand_at(0, idx);
       return select(inside, operand_at(1, sub), operand_at(0, idx));
     }
+    case Prim::Gather: return gather(op, idx);
     case Prim::Concatenate: {
       size_t dim = size_t(ir::attr_int(a, 0));
       Scalar out;
@@ -663,6 +661,99 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
   unsupported(op, "not yet implemented");
 }
 
+Scalar KernelEmitter::index_i64(Scalar v, DType d) {
+  unsigned bits = reg_type(d).getIntOrFloatBitWidth();
+  if (bits < 64)
+    return is_unsigned(d) ? make<arith::ExtUIOp>(v.level, b_.getI64Type(), v.v) : make<arith::ExtSIOp>(v.level, b_.getI64Type(), v.v);
+  if (!is_unsigned(d)) return v;
+  // uint64 values beyond int64 saturate: out of bounds like any index that is too large.
+  Scalar negative = make<arith::CmpIOp>(v.level, arith::CmpIPredicate::slt, v.v, i64(0).v);
+  return select(negative, i64(std::numeric_limits<int64_t>::max()), v);
+}
+
+// JAX's fill for out-of-bounds gathers: NaN, the minimum of signed and the maximum of unsigned integers,
+// true for bool.
+Scalar KernelEmitter::gather_fill(DType d) {
+  if (is_float(d)) return constant(d, NAN);
+  if (d == DType::Bool) return constant(d, 1);
+  unsigned bits = reg_type(d).getIntOrFloatBitWidth();
+  uint64_t v = is_unsigned(d) ? (bits == 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1) : uint64_t(1) << (bits - 1);
+  at(0);
+  return {b_.create<arith::ConstantIntOp>(loc_, int64_t(v), reg_type(d)).getResult(), 0};
+}
+
+// XLA's gather with JAX's dimension numbers, per element of the result: the result's batch dimensions pick
+// an index vector, its offset dimensions the position inside the slice. The slice start is clamped (mode
+// clip) or checked (fill); a slice that does not fit is the fill value in both modes, as in the interpreter.
+Scalar KernelEmitter::gather(const ir::Op& op, const Index& idx) {
+  const ir::Attrs& a = op.attrs;
+  const auto& offset_dims = ir::attr_ints(a, 0);
+  const auto& collapsed = ir::attr_ints(a, 1);
+  const auto& index_map = ir::attr_ints(a, 2);
+  const auto& operand_batching = ir::attr_ints(a, 3);
+  const auto& indices_batching = ir::attr_ints(a, 4);
+  const auto& slice_sizes = ir::attr_ints(a, 5);
+  bool clip = ir::IndexMode(ir::attr_int(a, 6)) == ir::IndexMode::Clip;
+  ir::Value operand = op.operands[0], indices = op.operands[1];
+  const ir::Shape& os = body_.type(operand).shape;
+  DType d = body_.type(op.results[0]).dtype, index_dtype = body_.type(indices).dtype;
+  auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+  bool empty_slice = ir::num_elements(os) == 0;
+  for (int64_t c : collapsed) empty_slice = empty_slice || slice_sizes[size_t(c)] == 0;
+  if (empty_slice) return gather_fill(d);
+
+  Index batch, window;  // the result's index split into index-vector position and slice position
+  for (size_t j = 0; j < idx.size(); ++j) (contains(offset_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
+  Index at_operand(os.size());
+  size_t next_window = 0;
+  for (size_t dim = 0; dim < os.size(); ++dim) {
+    if (contains(collapsed, int64_t(dim))) at_operand[dim] = i64(0);
+    else if (!contains(operand_batching, int64_t(dim))) at_operand[dim] = window[next_window++];
+  }
+  for (size_t i = 0; i < operand_batching.size(); ++i)
+    at_operand[size_t(operand_batching[i])] = batch[size_t(indices_batching[i])];
+  Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
+  for (size_t c = 0; c < index_map.size(); ++c) {
+    size_t dim = size_t(index_map[c]);
+    Index at_indices = batch;
+    at_indices.push_back(i64(int64_t(c)));
+    Scalar v = index_i64(value(indices, at_indices), index_dtype);
+    int64_t upper = os[dim] - slice_sizes[dim];
+    int l = v.level;
+    if (clip && upper >= 0) {
+      v = make<arith::MaxSIOp>(l, v.v, i64(0).v);
+      v = make<arith::MinSIOp>(l, v.v, i64(upper).v);
+    }
+    Scalar ok = make<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v.v, i64(0).v);
+    ok = make<arith::AndIOp>(l, ok.v, make<arith::CmpIOp>(l, arith::CmpIPredicate::sle, v.v, i64(upper).v).v);
+    inside = make<arith::AndIOp>(level_of({inside, ok}), inside.v, ok.v);
+    // A start clamped into range keeps the (unselected) load of an out-of-bounds slice in bounds.
+    Scalar safe = make<arith::MaxSIOp>(l, v.v, i64(0).v);
+    safe = make<arith::MinSIOp>(l, safe.v, i64(std::max<int64_t>(upper, 0)).v);
+    Scalar element = add(at_operand[dim], safe);
+    at_operand[dim] = make<arith::MinSIOp>(element.level, element.v, i64(os[dim] - 1).v);
+  }
+  return select(inside, value(operand, at_operand), gather_fill(d));
+}
+
+Scalar KernelEmitter::reduction_identity(Prim p, DType d) {
+  switch (p) {
+    case Prim::ReduceProd: return constant(d, 1);
+    case Prim::ReduceAnd: return constant(d, d == DType::Bool ? 1 : -1);
+    case Prim::ReduceMax: case Prim::Argmax: case Prim::ReduceMin: case Prim::Argmin: {
+      bool max = p == Prim::ReduceMax || p == Prim::Argmax;
+      if (is_float(d)) return constant(d, max ? -INFINITY : INFINITY);
+      if (d == DType::Bool) return constant(d, max ? 0 : 1);
+      unsigned bits = reg_type(d).getIntOrFloatBitWidth();
+      bool u = is_unsigned(d);
+      uint64_t lo = u ? 0 : uint64_t(1) << (bits - 1), hi = u ? ~uint64_t(0) : (uint64_t(1) << (bits - 1)) - 1;
+      at(0);
+      return {b_.create<arith::ConstantIntOp>(loc_, int64_t(max ? lo : hi), reg_type(d)).getResult(), 0};
+    }
+    default: return constant(d, 0);
+  }
+}
+
 Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
   const ir::Type& rt = body_.type(op.results[0]);
   ir::Value x = op.operands[0];
@@ -678,30 +769,13 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
 
   // The element type the loop accumulates in (16-bit floats in float32, rounded once at the end).
   DType acc_d = is_arg ? xd : d;
-  auto identity = [&]() -> Scalar {
-    switch (op.prim) {
-      case Prim::ReduceProd: return constant(acc_d, 1);
-      case Prim::ReduceAnd: return constant(acc_d, acc_d == DType::Bool ? 1 : -1);
-      case Prim::ReduceMax: case Prim::Argmax: case Prim::ReduceMin: case Prim::Argmin: {
-        bool max = op.prim == Prim::ReduceMax || op.prim == Prim::Argmax;
-        if (is_float(acc_d)) return constant(acc_d, max ? -INFINITY : INFINITY);
-        if (acc_d == DType::Bool) return constant(acc_d, max ? 0 : 1);
-        unsigned bits = reg_type(acc_d).getIntOrFloatBitWidth();
-        bool u = is_unsigned(acc_d);
-        uint64_t lo = u ? 0 : uint64_t(1) << (bits - 1), hi = u ? ~uint64_t(0) : (uint64_t(1) << (bits - 1)) - 1;
-        at(0);
-        return {b_.create<arith::ConstantIntOp>(loc_, int64_t(max ? lo : hi), reg_type(acc_d)).getResult(), 0};
-      }
-      default: return constant(acc_d, 0);
-    }
-  };
 
   int top = 0;
   for (const Scalar& s : idx) top = std::max(top, s.level);
   std::vector<Level> saved = levels_;
   levels_.resize(size_t(top) + 1);
 
-  std::vector<mlir::Value> init = {identity().v};
+  std::vector<mlir::Value> init = {reduction_identity(op.prim, acc_d).v};
   if (is_arg) init.push_back(i64(0).v);
   auto reassoc = arith::FastMathFlagsAttr::get(&m_.ctx_, arith::FastMathFlags::reassoc);
 
@@ -822,32 +896,193 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
   return round_to(Scalar{result[0], top}, d);
 }
 
-void KernelEmitter::emit() {
+std::vector<int64_t> outer_loops(const ir::Body& body, const Kernel& kernel) {
+  const ir::Op& op = body.ops[kernel.ops.back()];
+  if (ir::has_flag(op.prim, ir::kScatter)) {
+    const ir::Shape& updates = body.type(op.operands[2]).shape;
+    return {updates.begin(), updates.end()};
+  }
+  const ir::Shape& domain = body.type(kernel.root).shape;
+  std::vector<int64_t> loops(domain.begin(), domain.end());
+  if (ir::has_flag(op.prim, ir::kCumulative)) loops.erase(loops.begin() + ir::attr_int(op.attrs, 0));
+  return loops;
+}
+
+Index KernelEmitter::open_loops(const std::vector<int64_t>& extents) {
   Block* entry = fn_.addEntryBlock(b_);
   b_.setInsertionPointToEnd(entry);
   auto ret = b_.create<LLVM::ReturnOp>(loc_, ValueRange{});
   levels_.push_back(Level{entry, ret, next_level_id_++});
-  const ir::Shape& domain = body_.type(kernel_.root).shape;
   Index idx;
-  for (size_t dim = 0; dim < domain.size(); ++dim) {
+  for (size_t dim = 0; dim < extents.size(); ++dim) {
+    // The outermost loop runs over the chunk [begin, end) that parallel_for hands to this call.
     Scalar lb = dim == 0 ? Scalar{fn_.getArgument(1), 0} : i64(0);
-    Scalar ub = dim == 0 ? Scalar{fn_.getArgument(2), 0} : i64(domain[dim]);
-    Scalar step = i64(1);
+    Scalar ub = dim == 0 ? Scalar{fn_.getArgument(2), 0} : i64(extents[dim]);
+    Scalar step = i64(1);  // (constants move the insertion point to level 0: made before at())
     at(int(dim));
     auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, step.v);
     levels_[dim].before = loop;
     levels_.push_back(Level{loop.getBody(), loop.getBody()->getTerminator(), next_level_id_++});
     idx.push_back({loop.getInductionVar(), int(dim) + 1});
   }
-  Scalar result = value(kernel_.root, idx);
-  int inner = int(levels_.size()) - 1;
-  Scalar base = buffer_ptr(kernel_.root);
-  Scalar lin = linear(idx, domain);
-  DType d = body_.type(kernel_.root).dtype;
-  at(inner);
+  return idx;
+}
+
+void KernelEmitter::store(ir::Value v, const Index& idx, Scalar x) {
+  Scalar base = buffer_ptr(v);
+  Scalar lin = linear(idx, body_.type(v).shape);
+  DType d = body_.type(v).dtype;
+  at(int(levels_.size()) - 1);
   auto ptr = LLVM::LLVMPointerType::get(&m_.ctx_);
   mlir::Value addr = b_.create<LLVM::GEPOp>(loc_, ptr, mem_type(d), base.v, ValueRange{lin.v});
-  b_.create<LLVM::StoreOp>(loc_, to_memory(result.v, d), addr);
+  b_.create<LLVM::StoreOp>(loc_, to_memory(x.v, d), addr);
+}
+
+void KernelEmitter::emit() {
+  const ir::Op& op = body_.ops[kernel_.ops.back()];
+  Index idx = open_loops(outer_loops(body_, kernel_));
+  if (ir::has_flag(op.prim, ir::kCumulative)) return emit_cumulative(op, idx);
+  if (ir::has_flag(op.prim, ir::kScatter)) return emit_scatter(op, idx);
+  store(kernel_.root, idx, value(kernel_.root, idx));
+}
+
+// A running reduction along `axis`, innermost, carrying the accumulator; 16-bit floats accumulate in float
+// and round each output once, as the interpreter does.
+void KernelEmitter::emit_cumulative(const ir::Op& op, Index idx) {
+  size_t axis = size_t(ir::attr_int(op.attrs, 0));
+  bool reverse = ir::attr_bool(op.attrs, 1);
+  DType d = body_.type(kernel_.root).dtype;
+  if (is_complex(d)) unsupported(op, "complex dtypes are not supported yet");
+  int64_t n = body_.type(kernel_.root).shape[axis];
+  bool f = is_float(d);
+  Scalar init;
+  switch (op.prim) {
+    case Prim::Cumsum: init = f ? constant(d, -0.0) : constant(d, 0); break;  // -0 + x is x, also for -0
+    case Prim::Cumprod: init = constant(d, 1); break;
+    case Prim::Cumlogsumexp: init = constant(d, -INFINITY); break;
+    default: init = reduction_identity(op.prim == Prim::Cummax ? Prim::ReduceMax : Prim::ReduceMin, d); break;
+  }
+  int outer = int(levels_.size()) - 1;
+  Scalar lb = i64(0), ub = i64(n), one = i64(1);
+  at(outer);
+  auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, one.v, ValueRange{init.v});
+  levels_[size_t(outer)].before = loop;
+  levels_.push_back(Level{loop.getBody(), nullptr, next_level_id_++});
+  int inner = outer + 1;
+  Scalar step{loop.getInductionVar(), inner};
+  idx.insert(idx.begin() + ptrdiff_t(axis), reverse ? sub_from(n - 1, step) : step);
+  Scalar acc{loop.getRegionIterArgs()[0], inner};
+  Scalar x = value(op.operands[0], idx);
+  Scalar next;
+  switch (op.prim) {
+    case Prim::Cumsum:
+      next = f ? make<arith::AddFOp>(inner, acc.v, x.v) : d == DType::Bool ? make<arith::OrIOp>(inner, acc.v, x.v)
+                                                                          : make<arith::AddIOp>(inner, acc.v, x.v);
+      break;
+    case Prim::Cumprod:
+      next = f ? make<arith::MulFOp>(inner, acc.v, x.v) : d == DType::Bool ? make<arith::AndIOp>(inner, acc.v, x.v)
+                                                                          : make<arith::MulIOp>(inner, acc.v, x.v);
+      break;
+    case Prim::Cummax: case Prim::Cummin: next = extreme(op.prim == Prim::Cummax, d, acc, x); break;
+    default: next = log_add_exp(op, d, acc, x); break;
+  }
+  store(kernel_.root, idx, round_to(next, d));
+  at(inner);
+  b_.create<scf::YieldOp>(loc_, ValueRange{next.v});
+}
+
+// log(exp(a) + exp(b)) around the larger operand, as np.logaddexp and the interpreter: equal operands
+// (infinities included) give a + log 2, NaN propagates.
+Scalar KernelEmitter::log_add_exp(const ir::Op& op, DType d, Scalar a, Scalar b) {
+  int l = level_of({a, b});
+  Scalar diff = make<arith::SubFOp>(l, a.v, b.v);
+  Scalar positive = make<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, diff.v, constant(d, 0).v);
+  Scalar abs = make<math::AbsFOp>(l, diff.v);
+  Scalar neg_abs = make<arith::NegFOp>(l, abs.v);
+  Scalar e = d == DType::F64 ? call_libm(op, "exp", d, {neg_abs}) : make<math::ExpOp>(l, neg_abs.v);
+  Scalar tail = d == DType::F64 ? call_libm(op, "log1p", d, {e}) : make<math::Log1pOp>(l, e.v);
+  Scalar larger = select(positive, a, b);
+  Scalar r = make<arith::AddFOp>(l, larger.v, tail.v);
+  Scalar same = make<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a.v, b.v);
+  Scalar doubled = make<arith::AddFOp>(l, a.v, constant(d, 0.693147180559945309417232121458176568).v);
+  Scalar nan = make<arith::CmpFOp>(l, arith::CmpFPredicate::UNO, diff.v, diff.v);
+  return select(same, doubled, select(nan, diff, r));
+}
+
+// One scatter update per iteration, in row-major order of the updates (the kernel runs on one thread, so
+// where windows overlap the last update wins or the combination happens in that order, as in the
+// interpreter). The result already holds a copy of the operand.
+void KernelEmitter::emit_scatter(const ir::Op& op, const Index& idx) {
+  const ir::Attrs& a = op.attrs;
+  const auto& window_dims = ir::attr_ints(a, 0);
+  const auto& inserted = ir::attr_ints(a, 1);
+  const auto& index_map = ir::attr_ints(a, 2);
+  const auto& operand_batching = ir::attr_ints(a, 3);
+  const auto& indices_batching = ir::attr_ints(a, 4);
+  bool clip = ir::IndexMode(ir::attr_int(a, 5)) == ir::IndexMode::Clip;
+  ir::Value result = kernel_.root, indices = op.operands[1], updates = op.operands[2];
+  const ir::Shape& os = body_.type(result).shape;
+  const ir::Shape& us = body_.type(updates).shape;
+  DType d = body_.type(result).dtype, index_dtype = body_.type(indices).dtype;
+  if (is_complex(d)) unsupported(op, "complex dtypes are not supported yet");
+  auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+  Index batch, window;
+  for (size_t j = 0; j < idx.size(); ++j) (contains(window_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
+  // The window's extent along each operand dimension: 1 for inserted and batching dimensions.
+  std::vector<int64_t> sizes(os.size(), 1);
+  Index at_operand(os.size());
+  size_t next_window = 0;
+  for (size_t dim = 0; dim < os.size(); ++dim) {
+    if (contains(inserted, int64_t(dim))) {
+      at_operand[dim] = i64(0);
+    } else if (!contains(operand_batching, int64_t(dim))) {
+      sizes[dim] = us[size_t(window_dims[next_window])];
+      at_operand[dim] = window[next_window++];
+    }
+  }
+  for (size_t i = 0; i < operand_batching.size(); ++i)
+    at_operand[size_t(operand_batching[i])] = batch[size_t(indices_batching[i])];
+  Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
+  for (size_t c = 0; c < index_map.size(); ++c) {
+    size_t dim = size_t(index_map[c]);
+    Index at_indices = batch;
+    at_indices.push_back(i64(int64_t(c)));
+    Scalar v = index_i64(value(indices, at_indices), index_dtype);
+    int64_t upper = os[dim] - sizes[dim];
+    int l = v.level;
+    if (clip && upper >= 0) {
+      v = make<arith::MaxSIOp>(l, v.v, i64(0).v);
+      v = make<arith::MinSIOp>(l, v.v, i64(upper).v);
+    }
+    Scalar ok = make<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v.v, i64(0).v);
+    ok = make<arith::AndIOp>(l, ok.v, make<arith::CmpIOp>(l, arith::CmpIPredicate::sle, v.v, i64(upper).v).v);
+    inside = make<arith::AndIOp>(level_of({inside, ok}), inside.v, ok.v);
+    at_operand[dim] = add(at_operand[dim], v);
+  }
+  int inner = int(levels_.size()) - 1;
+  at(inner);
+  auto in_bounds = b_.create<scf::IfOp>(loc_, inside.v, /*withElseRegion=*/false);
+  levels_[size_t(inner)].before = in_bounds;  // what the branch hoists to this level goes before it
+  levels_.push_back(Level{in_bounds.thenBlock(), in_bounds.thenBlock()->getTerminator(), next_level_id_++});
+  int l = inner + 1;
+  Scalar u = load(updates, idx);
+  Scalar combined = u;
+  if (op.prim != Prim::Scatter) {
+    Scalar old = load(result, at_operand, l);  // inside the branch: only in-bounds elements are read
+    bool f = is_float(d);
+    switch (op.prim) {
+      case Prim::ScatterAdd:
+        combined = f ? make<arith::AddFOp>(l, old.v, u.v) : make<arith::AddIOp>(l, old.v, u.v);
+        break;
+      case Prim::ScatterMul:
+        combined = f ? make<arith::MulFOp>(l, old.v, u.v) : make<arith::MulIOp>(l, old.v, u.v);
+        break;
+      default: combined = extreme(op.prim == Prim::ScatterMax, d, old, u); break;
+    }
+    combined = round_to(combined, d);
+  }
+  store(result, at_operand, combined);
+  levels_.pop_back();
 }
 
 }  // namespace ember::lowering::cpu

@@ -19,7 +19,7 @@ bool is_pointwise(Prim p) {
   switch (p) {
     case Prim::BroadcastInDim: case Prim::Reshape: case Prim::Transpose: case Prim::Slice: case Prim::Rev:
     case Prim::Pad: case Prim::Concatenate: case Prim::Iota: case Prim::BitcastConvertType:
-    case Prim::DynamicSlice: case Prim::DynamicUpdateSlice:
+    case Prim::DynamicSlice: case Prim::DynamicUpdateSlice: case Prim::Gather:
       return true;
     default: return false;
   }
@@ -250,7 +250,10 @@ struct Planner {
     const Body& b = body();
     for (int o = int(b.ops.size()) - 1; o >= 0; --o) {
       const Op& op = b.ops[size_t(o)];
-      bool fusible = (is_pointwise(op.prim) || is_loop_reduction(op.prim)) && op.results.size() == 1 &&
+      // A cumulative op roots a kernel (its loop along the axis carries the running value), so it never
+      // joins its users' kernel, but what it reads fuses into it.
+      bool cumulative = ir::has_flag(op.prim, ir::kCumulative);
+      bool fusible = (is_pointwise(op.prim) || is_loop_reduction(op.prim) || cumulative) && op.results.size() == 1 &&
                      !(op.prim == Prim::DotGeneral && is_gemm_candidate(b, op, options)) &&
                      !(op.prim == Prim::BitcastConvertType &&
                        b.type(op.results[0]).shape != b.type(op.operands[0]).shape);
@@ -269,7 +272,7 @@ struct Planner {
       }
       Value v = op.results[0];
       int k = -1;
-      bool joins = !is_result[v.id] && !users[v.id].empty();
+      bool joins = !is_result[v.id] && !users[v.id].empty() && !cumulative;
       for (uint32_t u : users[v.id]) {
         int ku = kernel_of[u];
         if (ku < 0 || (k >= 0 && ku != k)) joins = false;

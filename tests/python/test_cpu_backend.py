@@ -316,3 +316,52 @@ def test_host_callbacks_run_from_compiled_code_and_their_errors_propagate():
 
     with pytest.raises(TypeError, match=r"\[pure_callback\] expected the callback's result 0 to be f64\[5\]"):
         em.jit(wrong_shape, backend="cpu")(x)
+
+
+# -- gather, scatter and cumulative reductions
+
+
+def test_a_gather_fuses_into_the_kernel_that_reads_it_and_fills_out_of_bounds_rows():
+    def f(table, ids):
+        return enp.tanh(table[ids] * 2.0).sum(axis=-1)
+
+    table, ids = RNG.standard_normal((50, 16)), np.array([3, 0, 49, 7, 3])
+    p = plan(f, table, ids)
+    assert len(kernels(p)) == 1 and "gather" in kernels(p)[0]["ops"]
+    got, want = both_backends(f, table, ids)
+    np.testing.assert_allclose(got[0], np.tanh(table[ids] * 2).sum(-1), rtol=1e-13)
+    fill = em.jit(lambda t, i: t.at[i].get(mode="fill", fill_value=np.nan), backend="cpu")(table, np.array([1, 60, -70]))
+    assert np.isnan(np.asarray(fill)[1:]).all() and np.array_equal(np.asarray(fill)[0], table[1])
+
+
+def test_scatter_add_applies_repeated_indices_in_order_and_drops_out_of_bounds_ones():
+    def f(x, i, u):
+        return x.at[i].add(u, mode="drop"), x.at[i].set(u, mode="drop"), x.at[i].max(u, mode="clip")
+
+    x, i = np.zeros(6, np.float32), np.array([1, 4, 1, 9, -8, 1])
+    u = np.arange(1, 7, dtype=np.float32)
+    got, want = both_backends(f, x, i, u)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+    add = np.zeros(6, np.float32)
+    np.add.at(add, [1, 4, 1, 1], [1, 2, 3, 6])
+    np.testing.assert_array_equal(got[0], add)
+    assert got[1][1] == 6  # the last update to an index wins
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_cumulative_ops_fuse_their_producer_and_match_numpy(axis):
+    x = RNG.standard_normal((5, 7))
+
+    def f(x):
+        e = enp.exp(x)
+        return enp.cumsum(e, axis=axis), enp.cumprod(x, axis=axis), em.lax.cummax(x, axis=axis)
+
+    assert [s["ops"] for s in kernels(plan(f, x))][0] == ["exp", "cumsum"]
+    got, want = both_backends(f, x)
+    np.testing.assert_allclose(got[0], np.cumsum(np.exp(x), axis=axis), rtol=1e-13)
+    np.testing.assert_allclose(got[1], np.cumprod(x, axis=axis), rtol=1e-13)
+    np.testing.assert_array_equal(got[2], np.maximum.accumulate(x, axis=axis))
+    lse = em.jit(lambda x: em.lax.cumlogsumexp(x, axis=axis, reverse=True), backend="cpu")(x)
+    np.testing.assert_allclose(np.asarray(lse), np.flip(np.logaddexp.accumulate(np.flip(x, axis), axis=axis), axis),
+                               rtol=1e-13)
