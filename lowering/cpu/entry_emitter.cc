@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "lowering/cpu/emitters.h"
+#include "runtime/support/sort.h"
 #include "runtime/thread_pool.h"
 
 namespace ember::lowering::cpu {
@@ -73,6 +74,7 @@ class EntryEmitter {
   void emit_stack_loop(const Plan& plan, const Env& env, const Step& step, int depth);
   void emit_stack_op(const Plan& plan, const Env& env, const ir::Op& op);
   void emit_host_callback(const Plan& plan, const Env& env, const ir::Op& op);
+  void emit_sort(const Plan& plan, const Env& env, const ir::Op& op);
 
   ModuleEmitter& m_;
   OpBuilder& b_;
@@ -301,6 +303,7 @@ void EntryEmitter::emit_op(const Plan& plan, const Env& env, const Step& step, i
         emit_kernel(plan, env, Kernel{op.results[0], {step.op}}, /*serial=*/true);
       return;
     case Prim::PureCallback: case Prim::DebugCallback: emit_host_callback(plan, env, op); return;
+    case Prim::Sort: case Prim::TopK: emit_sort(plan, env, op); return;
     case Prim::CustomLin:
       unsupported(op, "forward-mode differentiation (jvp, jacfwd, linearize's linear function) of a custom_vjp "
                       "function is not defined: it has only a reverse-mode rule (use grad, vjp or jacrev)");
@@ -493,6 +496,53 @@ void EntryEmitter::emit_host_callback(const Plan& plan, const Env& env, const ir
                         {site_address, pointer_array(addresses(plan, env, op.operands)),
                          pointer_array(addresses(plan, env, op.results))});
   when(b_.create<LLVM::ICmpOp>(loc_, LLVM::ICmpPredicate::ne, rc, c32(EMBER_OK)), [&] { set_status(rc); });
+}
+
+// sort and top_k call the support library's ember_sort_slices (runtime/support/sort.h) through parallel_for,
+// with an EmberSortCall built on the stack.
+void EntryEmitter::emit_sort(const Plan& plan, const Env& env, const ir::Op& op) {
+  const ir::Body& body = plan.body();
+  const ir::Shape& shape = body.type(op.operands[0]).shape;
+  bool top_k = op.prim == Prim::TopK;
+  int64_t dim = top_k ? int64_t(shape.size()) - 1 : ir::attr_int(op.attrs, 0);
+  int64_t outer = 1, inner = 1, n = shape[size_t(dim)];
+  for (int64_t d = 0; d < dim; ++d) outer *= shape[size_t(d)];
+  for (size_t d = size_t(dim) + 1; d < shape.size(); ++d) inner *= shape[d];
+  int64_t k = top_k ? ir::attr_int(op.attrs, 0) : -1;
+  if (outer * n * inner == 0 || k == 0) return;
+  auto kind_of = [&](DType d) -> int64_t {
+    if (d == DType::Bool) return EMBER_SORT_BOOL;
+    if (d == DType::BF16) return EMBER_SORT_BFLOAT;
+    if (is_complex(d)) return EMBER_SORT_COMPLEX;
+    if (is_float(d)) return EMBER_SORT_FLOAT;
+    return ir::is_unsigned_int(d) ? EMBER_SORT_UINT : EMBER_SORT_INT;
+  };
+  // EmberSortOperand and EmberSortCall are made of 8-byte fields, written here as words.
+  auto word = [&](mlir::Value array, int64_t i) {
+    return b_.create<LLVM::GEPOp>(loc_, ptr(), i64(), array, ArrayRef<LLVM::GEPArg>{int32_t(i)}).getResult();
+  };
+  size_t count = top_k ? 2 : op.operands.size();
+  mlir::Value operands = entry_alloca(i64(), int64_t(4 * count));
+  for (size_t i = 0; i < count; ++i) {
+    ir::Value in = top_k ? op.operands[0] : op.operands[i];
+    DType d = top_k && i == 1 ? DType::I32 : body.type(in).dtype;
+    store(top_k && i == 1 ? mlir::Value(b_.create<LLVM::ZeroOp>(loc_, ptr())) : address_of(plan, env, in),
+          word(operands, int64_t(4 * i)));
+    store(address_of(plan, env, op.results[i]), word(operands, int64_t(4 * i + 1)));
+    store(c64(kind_of(d)), word(operands, int64_t(4 * i + 2)));
+    store(c64(int64_t(ir::dtype_size(d))), word(operands, int64_t(4 * i + 3)));
+  }
+  int64_t num_keys = top_k ? 1 : ir::attr_int(op.attrs, 2);
+  mlir::Value call = entry_alloca(i64(), 7);
+  std::vector<int64_t> fields = {outer, n, inner, int64_t(count), num_keys};
+  for (size_t i = 0; i < fields.size(); ++i) store(c64(fields[i]), word(call, int64_t(i)));
+  store(operands, word(call, 5));
+  store(c64(k), word(call, 6));
+  auto sort = m_.declare("ember_sort_slices", LLVM::LLVMVoidType::get(&m_.ctx_), {ptr(), i64(), i64()});
+  int64_t grain = std::max<int64_t>(1, runtime::kParallelGrain / std::max<int64_t>(1, n * int64_t(count)));
+  auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(&m_.ctx_), {ptr(), ptr(), i64(), i64()});
+  b_.create<LLVM::CallOp>(loc_, type, ValueRange{service(kParallelFor), b_.create<LLVM::AddressOfOp>(loc_, sort), call,
+                                                 c64(outer * inner), c64(grain)});
 }
 
 void ModuleEmitter::emit_entry(std::vector<std::unique_ptr<HostCallSite>>& sites) { EntryEmitter(*this, sites).emit(); }

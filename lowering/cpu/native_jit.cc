@@ -7,6 +7,7 @@
 
 #include "ir/error.h"
 #include "lowering/plan/dump.h"
+#include "runtime/support/sort.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
@@ -43,6 +44,7 @@ llvm::orc::SymbolMap runtime_symbols(llvm::orc::MangleAndInterner& mangle) {
   add("cblas_dgemm", reinterpret_cast<void*>(&cblas_dgemm));
 #endif
   add("memcpy", reinterpret_cast<void*>(&std::memcpy));
+  add("ember_sort_slices", reinterpret_cast<void*>(&ember_sort_slices));
   return map;
 }
 
