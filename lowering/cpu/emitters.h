@@ -139,6 +139,11 @@ class KernelEmitter {
   Scalar convert(const ir::Op& op, DType from, DType to, Scalar x);
   Scalar compare(Prim p, DType d, Scalar x, Scalar y);
   Scalar extreme(bool is_max, DType d, Scalar x, Scalar y);
+  Scalar to_f32_round_odd(Scalar d);
+  Scalar int_to_f64_sticky(Scalar x, DType from);
+  Scalar integer_power(DType d, Scalar x, Scalar y);
+  Scalar call_special(const ir::Op& op, const char* name, DType d, std::initializer_list<Scalar> args);
+  Scalar next_after(DType d, Scalar x, Scalar y);
   Scalar call_libm(const ir::Op& op, const char* name, DType d, std::initializer_list<Scalar> args);
   Scalar select(Scalar pred, Scalar t, Scalar f) {
     return make<arith::SelectOp>(level_of({pred, t, f}), pred.v, t.v, f.v);

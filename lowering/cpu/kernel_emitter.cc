@@ -224,6 +224,51 @@ Scalar KernelEmitter::call_libm(const ir::Op& op, const char* name, DType d, std
   return {b_.create<LLVM::CallOp>(loc_, fn, vals).getResult(), level};
 }
 
+// The support library's special functions (runtime/support/special_functions.h) work in double: float32 and
+// the 16-bit floats are widened and the result rounded once, as in the interpreter.
+Scalar KernelEmitter::call_special(const ir::Op& op, const char* name, DType d, std::initializer_list<Scalar> args) {
+  if (!is_float(d)) unsupported(op, "dtype " + std::string(ir::dtype_name(d)));
+  mlir::Type f64 = b_.getF64Type();
+  auto fn = m_.declare(name, f64, std::vector<mlir::Type>(args.size(), f64));
+  std::vector<mlir::Value> wide;
+  int level = 0;
+  for (const Scalar& a : args) level = std::max(level, a.level);
+  for (const Scalar& a : args) wide.push_back(d == DType::F64 ? a.v : make<arith::ExtFOp>(level, f64, a.v).v);
+  at(level);
+  Scalar r{b_.create<LLVM::CallOp>(loc_, fn, wide).getResult(), level};
+  return d == DType::F64 ? r : make<arith::TruncFOp>(level, b_.getF32Type(), r.v);
+}
+
+// nextafter steps in the dtype's own ulps: libm for float32/float64; for the 16-bit floats a step on their
+// bit pattern (as the interpreter: stepping float32 and rounding back would return x). NaN if either is NaN,
+// y when x == y.
+Scalar KernelEmitter::next_after(DType d, Scalar x, Scalar y) {
+  int l = level_of({x, y});
+  if (d == DType::F32 || d == DType::F64) {
+    mlir::Type t = reg_type(d);
+    auto fn = m_.declare(d == DType::F32 ? "nextafterf" : "nextafter", t, {t, t});
+    at(l);
+    return {b_.create<LLVM::CallOp>(loc_, fn, ValueRange{x.v, y.v}).getResult(), l};
+  }
+  mlir::Type half = d == DType::F16 ? mlir::Type(b_.getF16Type()) : mlir::Type(b_.getBF16Type());
+  auto bits_of = [&](Scalar v) {
+    Scalar h = make<arith::TruncFOp>(l, half, v.v);
+    return make<arith::BitcastOp>(l, b_.getI16Type(), h.v);
+  };
+  auto i16 = [&](int64_t c) { return make<arith::ConstantIntOp>(0, c, 16); };
+  Scalar xb = bits_of(x), yb = bits_of(y);
+  Scalar zero = constant(d, 0);
+  Scalar x_zero = compare(Prim::Eq, d, x, zero);
+  Scalar away = make<arith::CmpIOp>(l, arith::CmpIPredicate::eq, compare(Prim::Lt, d, x, y).v,
+                                    compare(Prim::Gt, d, x, zero).v);
+  Scalar stepped = select(away, make<arith::AddIOp>(l, xb.v, i16(1).v), make<arith::SubIOp>(l, xb.v, i16(1).v));
+  Scalar smallest = make<arith::OrIOp>(l, make<arith::AndIOp>(l, yb.v, i16(0x8000).v).v, i16(1).v);
+  Scalar bits = select(x_zero, smallest, stepped);
+  Scalar r = make<arith::ExtFOp>(l, b_.getF32Type(), make<arith::BitcastOp>(l, half, bits.v).v);
+  Scalar nan = make<arith::CmpFOp>(l, arith::CmpFPredicate::UNO, x.v, y.v);
+  return select(nan, constant(d, NAN), select(compare(Prim::Eq, d, x, y), y, r));
+}
+
 Scalar KernelEmitter::compare(Prim p, DType d, Scalar x, Scalar y) {
   int level = level_of({x, y});
   if (is_float(d)) {
@@ -340,7 +385,7 @@ Scalar KernelEmitter::unary(const ir::Op& op, DType d, Scalar x) {
       return select(compare(Prim::Ge, d, x, constant(d, 0)), r, er);
     }
     case Prim::IsFinite: {
-      need_float();
+      if (!f) return make<arith::ConstantIntOp>(0, 1, 1);  // integers are finite
       Scalar a = make<math::AbsFOp>(l, x.v);
       return make<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, a.v, constant(d, INFINITY).v);
     }
@@ -349,6 +394,11 @@ Scalar KernelEmitter::unary(const ir::Op& op, DType d, Scalar x) {
       return make<arith::XOrIOp>(l, x.v, ones.v);
     }
     case Prim::PopulationCount: return make<math::CtPopOp>(l, x.v);
+    case Prim::ErfInv: need_float(); return call_special(op, "ember_erf_inv", d, {x});
+    case Prim::Lgamma: need_float(); return call_special(op, "ember_lgamma", d, {x});
+    case Prim::Digamma: need_float(); return call_special(op, "ember_digamma", d, {x});
+    case Prim::BesselI0e: need_float(); return call_special(op, "ember_bessel_i0e", d, {x});
+    case Prim::BesselI1e: need_float(); return call_special(op, "ember_bessel_i1e", d, {x});
     case Prim::IntegerPow: {
       // The interpreter's order of multiplications (binary powering), so results agree bit for bit.
       int64_t y = ir::attr_int(op.attrs, 0);
@@ -406,7 +456,7 @@ Scalar KernelEmitter::binary(const ir::Op& op, DType d, Scalar x, Scalar y) {
       return select(y_zero, zero, r);
     }
     case Prim::Pow:
-      if (!f) unsupported(op, "integer pow is not implemented yet");
+      if (!f) return integer_power(d, x, y);
       return call_libm(op, "pow", d, {x, y});
     case Prim::Max: case Prim::Min: {
       if (d == DType::Bool)
@@ -417,6 +467,8 @@ Scalar KernelEmitter::binary(const ir::Op& op, DType d, Scalar x, Scalar y) {
     }
     case Prim::Atan2:
       return call_libm(op, "atan2", d, {x, y});
+    case Prim::Polygamma: return call_special(op, "ember_polygamma", d, {x, y});
+    case Prim::Nextafter: return next_after(d, x, y);
     case Prim::And: return make<arith::AndIOp>(l, x.v, y.v);
     case Prim::Or: return make<arith::OrIOp>(l, x.v, y.v);
     case Prim::Xor: return make<arith::XOrIOp>(l, x.v, y.v);
@@ -456,8 +508,7 @@ Scalar KernelEmitter::convert(const ir::Op& op, DType from, DType to, Scalar x) 
   if (ff && tf) {
     // 16-bit floats are float32 in registers; the one rounding to their precision happens here.
     bool half_to = to == DType::F16 || to == DType::BF16;
-    if (half_to && from == DType::F64)
-      unsupported(op, "float64 -> " + std::string(ir::dtype_name(to)) + " is not implemented yet");
+    if (half_to && from == DType::F64) return round_to(to_f32_round_odd(x), to);
     if (from == DType::F64) return make<arith::TruncFOp>(l, rt, x.v);
     if (to == DType::F64) return make<arith::ExtFOp>(l, rt, x.v);
     return round_to(x, to);
@@ -470,8 +521,7 @@ Scalar KernelEmitter::convert(const ir::Op& op, DType from, DType to, Scalar x) 
   }
   if (!ff) {  // integer -> float
     if ((to == DType::F16 || to == DType::BF16) && ir::dtype_size(from) >= 4)
-      unsupported(op, std::string(ir::dtype_name(from)) + " -> " + std::string(ir::dtype_name(to)) +
-                          " is not implemented yet");
+      return round_to(to_f32_round_odd(int_to_f64_sticky(x, from)), to);
     Scalar r = is_unsigned(from) ? make<arith::UIToFPOp>(l, rt, x.v) : make<arith::SIToFPOp>(l, rt, x.v);
     return round_to(r, to);
   }
@@ -496,6 +546,72 @@ Scalar KernelEmitter::convert(const ir::Op& op, DType from, DType to, Scalar x) 
   r = select(too_high, vmax, r);
   r = select(too_low, u ? constant(to, 0) : vmin, r);
   return select(nan, constant(to, 0), r);
+}
+
+// A float64 rounded to float32 to odd (toward zero, the last bit set when inexact): rounding that to a
+// 16-bit float then gives the correctly rounded result, with no double rounding (as the interpreter).
+Scalar KernelEmitter::to_f32_round_odd(Scalar d) {
+  int l = d.level;
+  Scalar f = make<arith::TruncFOp>(l, b_.getF32Type(), d.v);
+  Scalar back = make<arith::ExtFOp>(l, b_.getF64Type(), f.v);
+  Scalar exact = make<arith::CmpFOp>(l, arith::CmpFPredicate::UEQ, back.v, d.v);  // NaN counts as exact
+  Scalar bits = make<arith::BitcastOp>(l, b_.getI32Type(), f.v);
+  Scalar away = make<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, make<math::AbsFOp>(l, back.v).v,
+                                    make<math::AbsFOp>(l, d.v).v);
+  Scalar one = make<arith::ConstantIntOp>(0, 1, 32);
+  bits = select(away, make<arith::SubIOp>(l, bits.v, one.v), bits);  // rounded away from zero: step back
+  Scalar odd = make<arith::BitcastOp>(l, b_.getF32Type(), make<arith::OrIOp>(l, bits.v, one.v).v);
+  return select(exact, f, odd);
+}
+
+// A 32- or 64-bit integer as a float64 that rounds to float32 as the integer itself would: magnitudes
+// beyond 53 bits keep their top bits and a sticky bit for the rest (exact below).
+Scalar KernelEmitter::int_to_f64_sticky(Scalar x, DType from) {
+  int l = x.level;
+  mlir::Type f64 = b_.getF64Type();
+  if (ir::dtype_size(from) == 4)
+    return is_unsigned(from) ? make<arith::UIToFPOp>(l, f64, x.v) : make<arith::SIToFPOp>(l, f64, x.v);
+  Scalar zero = i64(0);
+  Scalar negative = is_unsigned(from) ? make<arith::ConstantIntOp>(0, 0, 1)
+                                      : make<arith::CmpIOp>(l, arith::CmpIPredicate::slt, x.v, zero.v);
+  Scalar m = select(negative, make<arith::SubIOp>(l, zero.v, x.v), x);  // the magnitude, as unsigned
+  Scalar eleven = i64(11), low_mask = i64(0x7ff);
+  Scalar kept = make<arith::ShRUIOp>(l, m.v, eleven.v);
+  Scalar lost = make<arith::CmpIOp>(l, arith::CmpIPredicate::ne, make<arith::AndIOp>(l, m.v, low_mask.v).v, zero.v);
+  Scalar jammed = make<arith::OrIOp>(l, kept.v, make<arith::ExtUIOp>(l, b_.getI64Type(), lost.v).v);
+  jammed = make<arith::ShLIOp>(l, jammed.v, eleven.v);
+  Scalar wide = make<arith::CmpIOp>(l, arith::CmpIPredicate::uge, m.v, i64(int64_t(1) << 53).v);
+  Scalar magnitude = make<arith::UIToFPOp>(l, f64, select(wide, jammed, m).v);
+  return select(negative, make<arith::NegFOp>(l, magnitude.v), magnitude);
+}
+
+// Integer x ** y by binary powering over every bit of y (a fixed trip count), wrapping as the interpreter;
+// a negative exponent gives 1 for x == 1, +-1 for x == -1 and 0 otherwise.
+Scalar KernelEmitter::integer_power(DType d, Scalar x, Scalar y) {
+  int l = level_of({x, y});
+  mlir::Type t = reg_type(d);
+  unsigned bits = t.getIntOrFloatBitWidth();
+  Scalar lb = i64(0), ub = i64(bits), step = i64(1), one = constant(d, 1), zero = constant(d, 0);
+  at(l);
+  auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, step.v, ValueRange{one.v, x.v});
+  {
+    OpBuilder::InsertionGuard guard(b_);
+    b_.setInsertionPointToStart(loop.getBody());
+    mlir::Value i = loop.getInductionVar(), acc = loop.getRegionIterArgs()[0], base = loop.getRegionIterArgs()[1];
+    mlir::Value shift = bits == 64 ? i : b_.create<arith::TruncIOp>(loc_, t, i).getResult();
+    mlir::Value bit = b_.create<arith::AndIOp>(loc_, b_.create<arith::ShRUIOp>(loc_, y.v, shift), one.v);
+    mlir::Value set = b_.create<arith::CmpIOp>(loc_, arith::CmpIPredicate::ne, bit, zero.v);
+    mlir::Value next = b_.create<arith::SelectOp>(loc_, set, b_.create<arith::MulIOp>(loc_, acc, base), acc);
+    b_.create<scf::YieldOp>(loc_, ValueRange{next, b_.create<arith::MulIOp>(loc_, base, base)});
+  }
+  Scalar r{loop.getResult(0), l};
+  if (is_unsigned(d)) return r;
+  Scalar minus_one = constant(d, -1);
+  Scalar odd = compare(Prim::Ne, d, make<arith::AndIOp>(l, y.v, one.v), zero);
+  Scalar of_minus_one = select(odd, minus_one, one);
+  Scalar negative_power = select(compare(Prim::Eq, d, x, one), one,
+                                 select(compare(Prim::Eq, d, x, minus_one), of_minus_one, zero));
+  return select(compare(Prim::Lt, d, y, zero), negative_power, r);
 }
 
 Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
@@ -637,10 +753,17 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
     case Prim::BitcastConvertType: {
       DType from = body_.type(op.operands[0]).dtype;
       Scalar x = operand_at(0, idx);
-      if (from == DType::F16 || from == DType::BF16 || d == DType::F16 || d == DType::BF16 ||
-          from == DType::Bool || d == DType::Bool)
-        unsupported(op, "bitcasts of 16-bit floats and bools are not implemented yet");
-      return make<arith::BitcastOp>(x.level, reg_type(d), x.v);
+      // Through the memory representation: 16-bit floats are float32 in registers, bools i1.
+      mlir::Type from_mem = mem_type(from), to_mem = mem_type(d);
+      auto half_type = [&](DType h) { return h == DType::F16 ? mlir::Type(b_.getF16Type()) : mlir::Type(b_.getBF16Type()); };
+      int l = x.level;
+      Scalar raw = x;
+      if (from == DType::F16 || from == DType::BF16)
+        raw = make<arith::BitcastOp>(l, from_mem, make<arith::TruncFOp>(l, half_type(from), x.v).v);
+      else if (from == DType::Bool)
+        raw = make<arith::ExtUIOp>(l, from_mem, x.v);
+      if (from_mem != to_mem) raw = make<arith::BitcastOp>(l, to_mem, raw.v);
+      return from_memory(raw, d);
     }
     case Prim::Select: {
       Scalar pred = same_or_scalar(0);

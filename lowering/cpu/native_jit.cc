@@ -8,6 +8,7 @@
 #include "ir/error.h"
 #include "lowering/plan/dump.h"
 #include "runtime/support/sort.h"
+#include "runtime/support/special_functions.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
@@ -45,6 +46,12 @@ llvm::orc::SymbolMap runtime_symbols(llvm::orc::MangleAndInterner& mangle) {
 #endif
   add("memcpy", reinterpret_cast<void*>(&std::memcpy));
   add("ember_sort_slices", reinterpret_cast<void*>(&ember_sort_slices));
+  add("ember_erf_inv", reinterpret_cast<void*>(&ember_erf_inv));
+  add("ember_lgamma", reinterpret_cast<void*>(&ember_lgamma));
+  add("ember_digamma", reinterpret_cast<void*>(&ember_digamma));
+  add("ember_polygamma", reinterpret_cast<void*>(&ember_polygamma));
+  add("ember_bessel_i0e", reinterpret_cast<void*>(&ember_bessel_i0e));
+  add("ember_bessel_i1e", reinterpret_cast<void*>(&ember_bessel_i1e));
   return map;
 }
 

@@ -1,12 +1,12 @@
 // Special-function kernels (erf_inv, lgamma, digamma, polygamma, bessel_i0e, bessel_i1e) and
-// population_count. The float functions are evaluated in double (special_functions.cc) and rounded once to
-// the operand's dtype, so float32/float16/bfloat16 results are within an ulp (almost always the correctly
+// population_count. The float functions are evaluated in double (runtime/support/special_functions.cc)
+// and rounded once to the operand's dtype, so float32/float16/bfloat16 results are within an ulp (almost always the correctly
 // rounded value: the double result is ~1e-15 accurate).
 #include <bit>
 #include <type_traits>
 
 #include "runtime/kernels/elementwise.h"
-#include "runtime/kernels/special_functions.h"
+#include "runtime/support/special_functions.h"
 
 namespace ember::runtime::kernels {
 

@@ -163,6 +163,28 @@ def test_integer_and_conversion_semantics_are_the_interpreters():
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
 
 
+def test_wide_values_round_once_to_the_16_bit_floats_and_integer_powers_wrap():
+    # Halfway cases that double rounding (float64 -> float32 -> 16 bits) would get wrong, and integers
+    # wider than float32's significand.
+    x = np.array([1 + 2.0**-11 + 2.0**-40, 1 + 2.0**-8 + 2.0**-35, 65519.99, 1e300, -2.5e-5, np.nan, -0.0])
+    i = np.array([2**62 + 2**40 + 1, -(2**63), 2**53 + 1, 2**24 + 2**13 + 1, -7], np.int64)
+    bf16 = np.dtype("bfloat16")
+
+    def f(x, i):
+        return (x.astype(enp.float16), x.astype(bf16), i.astype(enp.float16), i.astype(bf16),
+                em.lax.bitcast_convert_type(x.astype(enp.float16), enp.uint16))
+
+    got, want = both_backends(f, x, i)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g.view(np.uint16), w.view(np.uint16))
+    with np.errstate(over="ignore"):  # 1e300 and 2**62 overflow to inf in float16
+        np.testing.assert_array_equal(got[0], x.astype(np.float16))  # NumPy rounds float64 -> float16 once
+        np.testing.assert_array_equal(got[2], i.astype(np.float16))
+    base, exponent = np.array([3, -2, 5, -1, 1, 7], np.int32), np.array([4, 3, -1, -3, -5, 40], np.int32)
+    got, _ = both_backends(lambda a, b: a**b, base, exponent)
+    np.testing.assert_array_equal(got[0], [81, -8, 0, -1, 1, np.int32(np.uint32(7**40 % 2**32))])
+
+
 def test_nan_and_signed_zero_propagate_through_max_and_reductions():
     x = np.array([[1.0, np.nan, 3.0], [-0.0, 0.0, -1.0]], np.float32)
     f = lambda x: (x.max(axis=1), enp.maximum(x, 0.0), enp.argmax(x, axis=1), x.sum(axis=0))

@@ -12,7 +12,7 @@
 //  - bessel_i0e/i1e: the power series of I0/I1 for |x| < 20, the asymptotic Hankel expansion beyond (its
 //    smallest term is below 1e-17 there).
 // The constants (zeta(k) - 1, x0, the series coefficients at x0) were computed with 40-digit arithmetic.
-#include "runtime/kernels/special_functions.h"
+#include "runtime/support/special_functions.h"
 
 #include <algorithm>
 #include <array>
@@ -20,7 +20,7 @@
 #include <limits>
 #include <vector>
 
-namespace ember::runtime::kernels::special {
+namespace ember::special {
 
 namespace {
 
@@ -377,4 +377,13 @@ double bessel_i1e(double x) {
   return x < 0 ? -r : r;
 }
 
-}  // namespace ember::runtime::kernels::special
+}  // namespace ember::special
+
+extern "C" {
+double ember_erf_inv(double x) { return ember::special::erf_inv(x); }
+double ember_lgamma(double x) { return ember::special::lgamma(x); }
+double ember_digamma(double x) { return ember::special::digamma(x); }
+double ember_polygamma(double m, double x) { return ember::special::polygamma(m, x); }
+double ember_bessel_i0e(double x) { return ember::special::bessel_i0e(x); }
+double ember_bessel_i1e(double x) { return ember::special::bessel_i1e(x); }
+}

@@ -1,11 +1,12 @@
-// Scalar special functions of the reference executor (internal to runtime/kernels), in double precision:
-// the float kernels evaluate them in double and round once, so float32 results are correctly rounded up
+// Scalar special functions in double precision, shared by the reference executor and compiled code (part of
+// the support library: the C-ABI names below are what generated code calls). Float dtypes evaluate them in
+// double and round once, so float32 results are correctly rounded up
 // to the double error (well under one float ulp). Each is written from its series, recurrences and
 // asymptotic expansions (see special_functions.cc); float64 results agree with SciPy to ~1e-15 relative
 // away from the zeros that every implementation computes with cancellation (negative x in lgamma/digamma).
 #pragma once
 
-namespace ember::runtime::kernels::special {
+namespace ember::special {
 
 // Inverse error function on [-1, 1]: +-1 -> +-inf, |x| > 1 and NaN -> NaN.
 double erf_inv(double x);
@@ -20,4 +21,14 @@ double polygamma(double m, double x);
 double bessel_i0e(double x);
 double bessel_i1e(double x);
 
-}  // namespace ember::runtime::kernels::special
+}  // namespace ember::special
+
+// The same functions for generated code (C ABI, as the rest of the support library).
+extern "C" {
+double ember_erf_inv(double x);
+double ember_lgamma(double x);
+double ember_digamma(double x);
+double ember_polygamma(double m, double x);
+double ember_bessel_i0e(double x);
+double ember_bessel_i1e(double x);
+}
