@@ -775,7 +775,8 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
     }
     default: break;
   }
-  if (op.operands.size() == 1) return round_to(unary(op, d, operand_at(0, idx)), d);
+  // Unary and binary ops are evaluated in their operand dtype (is_finite and comparisons return bool).
+  if (op.operands.size() == 1) return round_to(unary(op, body_.type(op.operands[0]).dtype, operand_at(0, idx)), d);
   if (op.operands.size() == 2) {
     DType od = body_.type(op.operands[0]).dtype;
     Scalar r = binary(op, od, same_or_scalar(0), same_or_scalar(1));
