@@ -13,6 +13,10 @@ echo "== Python tests"
 # Run from the tests folder so `import ember` finds the installed package, not the source tree.
 # Two workers: the op-table sweeps compile one function per case on the CPU backend.
 "$python" -m pytest tests/python -p no:cacheprovider -n 2
+# jit's default is the native cpu backend; the tests built around jit run on the reference executor too.
+EMBER_BACKEND=interpreter "$python" -m pytest -p no:cacheprovider -n 2 tests/python/test_jit.py \
+  tests/python/test_control_flow.py tests/python/test_custom_derivatives.py tests/python/test_checkpoint.py \
+  tests/python/test_callbacks.py tests/python/test_transforms.py tests/python/test_random.py
 "$python" -m pytest --doctest-modules --pyargs ember -p no:cacheprovider
 
 echo "== Examples"

@@ -30,10 +30,15 @@ using ir::is_float;
 [[noreturn]] void unsupported(const ir::Op& op, const std::string& why);
 inline bool is_unsigned(DType d) { return ir::is_unsigned_int(d) || d == DType::Bool; }
 
-// A scalar in registers, with the loop level it is defined at.
+// A scalar in registers, with the loop level it is defined at. A complex scalar is a pair of floats: `v` is
+// its real part and `im` its imaginary part (null for every other dtype).
 struct Scalar {
   mlir::Value v;
   int level = 0;
+  mlir::Value im;
+
+  Scalar() = default;
+  Scalar(mlir::Value v, int level, mlir::Value im = {}) : v(v), level(level), im(im) {}
 };
 using Index = std::vector<Scalar>;
 
@@ -116,6 +121,7 @@ class KernelEmitter {
   Scalar constant_bits(DType d, uint64_t bits);
   Scalar buffer_ptr(ir::Value v);
   Scalar load(ir::Value v, const Index& idx, int min_level = 0);  // placed no shallower than min_level
+  Scalar load_at(Scalar base, Scalar lin, DType d, int level);
   Scalar load_literal(const ir::Literal& lit, DType d, const Index& idx);
   Scalar from_memory(Scalar raw, DType d);
   mlir::Value to_memory(mlir::Value x, DType d);
@@ -146,8 +152,17 @@ class KernelEmitter {
   Scalar next_after(DType d, Scalar x, Scalar y);
   Scalar call_libm(const ir::Op& op, const char* name, DType d, std::initializer_list<Scalar> args);
   Scalar select(Scalar pred, Scalar t, Scalar f) {
-    return make<arith::SelectOp>(level_of({pred, t, f}), pred.v, t.v, f.v);
+    int l = level_of({pred, t, f});
+    Scalar r = make<arith::SelectOp>(l, pred.v, t.v, f.v);
+    if (t.im) r.im = make<arith::SelectOp>(l, pred.v, t.im, f.im).v;
+    return r;
   }
+  // -- complex numbers (pairs of floats of the part dtype)
+  Scalar complex_of(Scalar re, Scalar im) { return {re.v, level_of({re, im}), im.v}; }
+  Scalar real_part(Scalar z) { return {z.v, z.level}; }
+  Scalar imag_part(Scalar z) { return {z.im, z.level}; }
+  Scalar complex_arith(Prim p, DType part, Scalar x, Scalar y);
+  Scalar complex_function(const ir::Op& op, DType d, Scalar x, Scalar y);
 
   ModuleEmitter& m_;
   const Plan& plan_;

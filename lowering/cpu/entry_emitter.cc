@@ -262,22 +262,31 @@ void EntryEmitter::emit_gemm(const Plan& plan, const Env& env, const ir::Op& op)
     b_.create<LLVM::CallOp>(loc_, memset, ValueRange{c, c32(0), c64(g.batch * g.m * g.n * esize)});
     return;
   }
-  if (g.batch > 64) unsupported(op, "batched GEMM with more than 64 items is not implemented yet");
   auto gemm = m_.declare(f32 ? "cblas_sgemm" : "cblas_dgemm", LLVM::LLVMVoidType::get(&m_.ctx_),
                          {i32(), i32(), i32(), i32(), i32(), i32(), ft, ptr(), i32(), ptr(), i32(), ft, ptr(), i32()});
   mlir::Value one = b_.create<LLVM::ConstantOp>(loc_, ft, b_.getFloatAttr(ft, 1.0));
   mlir::Value zero = b_.create<LLVM::ConstantOp>(loc_, ft, b_.getFloatAttr(ft, 0.0));
   constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
   int64_t lda = g.transpose_lhs ? g.m : g.k, ldb = g.transpose_rhs ? g.k : g.n;
-  for (int64_t bi = 0; bi < g.batch; ++bi) {
-    auto item = [&](mlir::Value base, int64_t elements) { return offset(base, bi * elements * esize); };
-    b_.create<LLVM::CallOp>(
-        loc_, gemm,
-        ValueRange{c32(kRowMajor), c32(g.transpose_lhs ? kTrans : kNoTrans), c32(g.transpose_rhs ? kTrans : kNoTrans),
-                   c32(g.m), c32(g.n), c32(g.k), one, item(a, g.m * g.k), c32(std::max<int64_t>(lda, 1)),
-                   item(bm, g.k * g.n), c32(std::max<int64_t>(ldb, 1)), zero, item(c, g.m * g.n),
-                   c32(std::max<int64_t>(g.n, 1))});
+  // One call per batch item, in a loop when there are several.
+  mlir::Value item_index;
+  scf::ForOp loop;
+  if (g.batch > 1) {
+    loop = b_.create<scf::ForOp>(loc_, c64(0), c64(g.batch), c64(1));
+    b_.setInsertionPoint(loop.getBody()->getTerminator());
+    item_index = loop.getInductionVar();
   }
+  auto item = [&](mlir::Value base, int64_t elements) {
+    if (!item_index) return base;
+    return offset(base, b_.create<LLVM::MulOp>(loc_, item_index, c64(elements * esize)).getResult());
+  };
+  b_.create<LLVM::CallOp>(
+      loc_, gemm,
+      ValueRange{c32(kRowMajor), c32(g.transpose_lhs ? kTrans : kNoTrans), c32(g.transpose_rhs ? kTrans : kNoTrans),
+                 c32(g.m), c32(g.n), c32(g.k), one, item(a, g.m * g.k), c32(std::max<int64_t>(lda, 1)),
+                 item(bm, g.k * g.n), c32(std::max<int64_t>(ldb, 1)), zero, item(c, g.m * g.n),
+                 c32(std::max<int64_t>(g.n, 1))});
+  if (loop) b_.setInsertionPointAfter(loop);
 }
 
 void EntryEmitter::emit_op(const Plan& plan, const Env& env, const Step& step, int depth) {
@@ -304,6 +313,11 @@ void EntryEmitter::emit_op(const Plan& plan, const Env& env, const Step& step, i
       return;
     case Prim::PureCallback: case Prim::DebugCallback: emit_host_callback(plan, env, op); return;
     case Prim::Sort: case Prim::TopK: emit_sort(plan, env, op); return;
+    case Prim::BitcastConvertType:
+      // A bitcast to another element size: the bytes as they are, row-major in both.
+      copy(address_of(plan, env, op.results[0]), address_of(plan, env, op.operands[0]),
+           plan.body().type(op.results[0]).nbytes());
+      return;
     case Prim::CustomLin:
       unsupported(op, "forward-mode differentiation (jvp, jacfwd, linearize's linear function) of a custom_vjp "
                       "function is not defined: it has only a reverse-mode rule (use grad, vjp or jacrev)");

@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "lowering/cpu/emitters.h"
+#include "runtime/support/complex_functions.h"
 
 namespace ember::lowering::cpu {
 
@@ -67,9 +68,8 @@ mlir::Type KernelEmitter::reg_type(DType d, const ir::Op* op) {
     case DType::I64: case DType::U64: return b_.getI64Type();
     case DType::F16: case DType::BF16: case DType::F32: return b_.getF32Type();
     case DType::F64: return b_.getF64Type();
-    default:
-      if (op) unsupported(*op, "complex dtypes are not supported yet");
-      throw Error(ErrorKind::NotImplemented, "the cpu backend cannot compile complex dtypes yet", "cpu backend");
+    case DType::C64: return b_.getF32Type();  // each part of a complex
+    default: return b_.getF64Type();
   }
 }
 
@@ -80,6 +80,7 @@ mlir::Type KernelEmitter::mem_type(DType d) {
 }
 
 Scalar KernelEmitter::constant(DType d, double value) {
+  if (is_complex(d)) return complex_of(constant(ir::real_dtype(d), value), constant(ir::real_dtype(d), 0));
   mlir::Type t = reg_type(d);
   at(0);
   if (auto ft = dyn_cast<FloatType>(t)) {
@@ -162,14 +163,42 @@ Scalar KernelEmitter::load(ir::Value v, const Index& idx, int min_level) {
   DType d = body_.type(v).dtype;
   Scalar lin = linear(idx, body_.type(v).shape);
   int level = std::max(level_of({lin, base}), min_level);
+  return load_at(base, lin, d, level);
+}
+
+// The element at linear index `lin` of the array at `base`, loaded at `level` (a complex element is two
+// floats).
+Scalar KernelEmitter::load_at(Scalar base, Scalar lin, DType d, int level) {
   at(level);
   auto ptr = LLVM::LLVMPointerType::get(&m_.ctx_);
+  if (is_complex(d)) {
+    mlir::Type part = reg_type(d);
+    mlir::Value two = b_.create<arith::ConstantIntOp>(loc_, 2, 64);
+    mlir::Value re_at = b_.create<arith::MulIOp>(loc_, lin.v, two);
+    mlir::Value re_addr = b_.create<LLVM::GEPOp>(loc_, ptr, part, base.v, ValueRange{re_at});
+    mlir::Value im_addr = b_.create<LLVM::GEPOp>(loc_, ptr, part, re_addr, ArrayRef<LLVM::GEPArg>{1});
+    return {b_.create<LLVM::LoadOp>(loc_, part, re_addr).getResult(), level,
+            b_.create<LLVM::LoadOp>(loc_, part, im_addr).getResult()};
+  }
   mlir::Value addr = b_.create<LLVM::GEPOp>(loc_, ptr, mem_type(d), base.v, ValueRange{lin.v});
   Scalar raw{b_.create<LLVM::LoadOp>(loc_, mem_type(d), addr).getResult(), level};
   return from_memory(raw, d);
 }
 
 Scalar KernelEmitter::load_literal(const ir::Literal& lit, DType d, const Index& idx) {
+  if (lit.type.numel() == 1 && is_complex(d)) {
+    double re, im;
+    if (d == DType::C64) {
+      float parts[2];
+      std::memcpy(parts, lit.bytes(), sizeof(parts));
+      re = parts[0], im = parts[1];
+    } else {
+      double parts[2];
+      std::memcpy(parts, lit.bytes(), sizeof(parts));
+      re = parts[0], im = parts[1];
+    }
+    return complex_of(constant(ir::real_dtype(d), re), constant(ir::real_dtype(d), im));
+  }
   if (lit.type.numel() == 1) {
     uint64_t bits = 0;
     std::memcpy(&bits, lit.bytes(), ir::dtype_size(d));
@@ -182,10 +211,7 @@ Scalar KernelEmitter::load_literal(const ir::Literal& lit, DType d, const Index&
   Scalar address = i64(int64_t(reinterpret_cast<uintptr_t>(lit.bytes())));
   Scalar base = make<LLVM::IntToPtrOp>(0, ptr, address.v);
   Scalar lin = linear(idx, lit.type.shape);
-  at(level_of({lin}));
-  mlir::Value addr = b_.create<LLVM::GEPOp>(loc_, ptr, mem_type(d), base.v, ValueRange{lin.v});
-  Scalar raw{b_.create<LLVM::LoadOp>(loc_, mem_type(d), addr).getResult(), lin.level};
-  return from_memory(raw, d);
+  return load_at(base, lin, d, lin.level);
 }
 
 Scalar KernelEmitter::value(ir::Value v, const Index& idx) {
@@ -308,6 +334,7 @@ Scalar KernelEmitter::extreme(bool is_max, DType d, Scalar x, Scalar y) {
 }
 
 Scalar KernelEmitter::unary(const ir::Op& op, DType d, Scalar x) {
+  if (is_complex(d)) return complex_function(op, d, x, {});
   int l = x.level;
   bool f = is_float(d);
   bool f32 = f && d != DType::F64;
@@ -426,6 +453,8 @@ Scalar KernelEmitter::unary(const ir::Op& op, DType d, Scalar x) {
 }
 
 Scalar KernelEmitter::binary(const ir::Op& op, DType d, Scalar x, Scalar y) {
+  if (op.prim == Prim::Complex) return complex_of(x, y);
+  if (is_complex(d)) return complex_function(op, d, x, y);
   int l = level_of({x, y});
   bool f = is_float(d), u = is_unsigned(d);
   switch (op.prim) {
@@ -494,6 +523,16 @@ Scalar KernelEmitter::binary(const ir::Op& op, DType d, Scalar x, Scalar y) {
 Scalar KernelEmitter::convert(const ir::Op& op, DType from, DType to, Scalar x) {
   int l = x.level;
   if (from == to) return x;
+  if (is_complex(from) && is_complex(to))
+    return complex_of(convert(op, ir::real_dtype(from), ir::real_dtype(to), real_part(x)),
+                      convert(op, ir::real_dtype(from), ir::real_dtype(to), imag_part(x)));
+  if (is_complex(from)) {
+    DType part = ir::real_dtype(from);
+    if (to != DType::Bool) return convert(op, part, to, real_part(x));  // the real part, as NumPy
+    Scalar zero = constant(part, 0);
+    return make<arith::OrIOp>(l, compare(Prim::Ne, part, real_part(x), zero).v, compare(Prim::Ne, part, imag_part(x), zero).v);
+  }
+  if (is_complex(to)) return complex_of(convert(op, from, ir::real_dtype(to), x), constant(ir::real_dtype(to), 0));
   mlir::Type rt = reg_type(to, &op);
   reg_type(from, &op);
   if (to == DType::Bool) {
@@ -614,6 +653,96 @@ Scalar KernelEmitter::integer_power(DType d, Scalar x, Scalar y) {
   return select(compare(Prim::Lt, d, y, zero), negative_power, r);
 }
 
+// Complex +, -, * and / in the part dtype, as the interpreter (complex_math.h): the textbook product and
+// Smith's quotient.
+Scalar KernelEmitter::complex_arith(Prim p, DType part, Scalar x, Scalar y) {
+  int l = level_of({x, y});
+  auto add = [&](mlir::Value a, mlir::Value b) { return make<arith::AddFOp>(l, a, b).v; };
+  auto sub = [&](mlir::Value a, mlir::Value b) { return make<arith::SubFOp>(l, a, b).v; };
+  auto mul = [&](mlir::Value a, mlir::Value b) { return make<arith::MulFOp>(l, a, b).v; };
+  auto div = [&](mlir::Value a, mlir::Value b) { return make<arith::DivFOp>(l, a, b).v; };
+  mlir::Value ar = x.v, ai = x.im, br = y.v, bi = y.im;
+  switch (p) {
+    case Prim::Add: return {add(ar, br), l, add(ai, bi)};
+    case Prim::Sub: return {sub(ar, br), l, sub(ai, bi)};
+    case Prim::Mul: return {sub(mul(ar, br), mul(ai, bi)), l, add(mul(ar, bi), mul(ai, br))};
+    default: {
+      Scalar one = constant(part, 1), zero = constant(part, 0);
+      mlir::Value abs_br = make<math::AbsFOp>(l, br).v, abs_bi = make<math::AbsFOp>(l, bi).v;
+      Scalar real_larger = make<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, abs_br, abs_bi);
+      // |br| >= |bi|
+      mlir::Value rat1 = div(bi, br), scl1 = div(one.v, add(br, mul(bi, rat1)));
+      Scalar q1{mul(add(ar, mul(ai, rat1)), scl1), l, mul(sub(ai, mul(ar, rat1)), scl1)};
+      Scalar both_zero = make<arith::AndIOp>(l, make<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, abs_br, zero.v).v,
+                                             make<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, abs_bi, zero.v).v);
+      Scalar inf_or_nan{div(ar, abs_br), l, div(ai, abs_br)};  // as NumPy
+      // |br| < |bi| (or NaN)
+      mlir::Value rat2 = div(br, bi), scl2 = div(one.v, add(bi, mul(br, rat2)));
+      Scalar q2{mul(add(mul(ar, rat2), ai), scl2), l, mul(sub(mul(ai, rat2), ar), scl2)};
+      return select(real_larger, select(both_zero, inf_or_nan, q1), q2);
+    }
+  }
+}
+
+// Complex ops: arithmetic and comparisons inline, the transcendental functions through the support
+// library's ember_complex_function (runtime/support/complex_functions.h), evaluated as in the interpreter.
+Scalar KernelEmitter::complex_function(const ir::Op& op, DType d, Scalar x, Scalar y) {
+  DType part = ir::real_dtype(d);
+  int l = y.v ? level_of({x, y}) : x.level;
+  int64_t fn = -1;
+  switch (op.prim) {
+    case Prim::StopGradient: return x;
+    case Prim::Neg: return {make<arith::NegFOp>(l, x.v).v, l, make<arith::NegFOp>(l, x.im).v};
+    case Prim::Conj: return {x.v, l, make<arith::NegFOp>(l, x.im).v};
+    case Prim::Real: return real_part(x);
+    case Prim::Imag: return imag_part(x);
+    case Prim::Abs: return call_libm(op, "hypot", part, {real_part(x), imag_part(x)});
+    case Prim::Add: case Prim::Sub: case Prim::Mul: case Prim::Div: return complex_arith(op.prim, part, x, y);
+    case Prim::Eq: case Prim::Ne: {
+      bool eq = op.prim == Prim::Eq;
+      Scalar re = compare(op.prim, part, real_part(x), real_part(y)), im = compare(op.prim, part, imag_part(x), imag_part(y));
+      return eq ? make<arith::AndIOp>(l, re.v, im.v) : make<arith::OrIOp>(l, re.v, im.v);
+    }
+    case Prim::Exp: fn = EMBER_CX_EXP; break;
+    case Prim::Exp2: fn = EMBER_CX_EXP2; break;
+    case Prim::Expm1: fn = EMBER_CX_EXPM1; break;
+    case Prim::Log: fn = EMBER_CX_LOG; break;
+    case Prim::Log1p: fn = EMBER_CX_LOG1P; break;
+    case Prim::Sqrt: fn = EMBER_CX_SQRT; break;
+    case Prim::Rsqrt: fn = EMBER_CX_RSQRT; break;
+    case Prim::Sin: fn = EMBER_CX_SIN; break;
+    case Prim::Cos: fn = EMBER_CX_COS; break;
+    case Prim::Tan: fn = EMBER_CX_TAN; break;
+    case Prim::Asin: fn = EMBER_CX_ASIN; break;
+    case Prim::Acos: fn = EMBER_CX_ACOS; break;
+    case Prim::Atan: fn = EMBER_CX_ATAN; break;
+    case Prim::Sinh: fn = EMBER_CX_SINH; break;
+    case Prim::Cosh: fn = EMBER_CX_COSH; break;
+    case Prim::Tanh: fn = EMBER_CX_TANH; break;
+    case Prim::Asinh: fn = EMBER_CX_ASINH; break;
+    case Prim::Acosh: fn = EMBER_CX_ACOSH; break;
+    case Prim::Atanh: fn = EMBER_CX_ATANH; break;
+    case Prim::Logistic: fn = EMBER_CX_LOGISTIC; break;
+    case Prim::Sign: fn = EMBER_CX_SIGN; break;
+    case Prim::Pow: fn = EMBER_CX_POW; break;
+    default: unsupported(op, "not implemented for complex dtypes yet");
+  }
+  mlir::Type f64 = b_.getF64Type();
+  auto pair = LLVM::LLVMStructType::getLiteral(&m_.ctx_, {f64, f64});
+  auto callee = m_.declare("ember_complex_function", pair, {b_.getI64Type(), b_.getI64Type(), f64, f64, f64, f64});
+  auto wide = [&](mlir::Value v) { return part == DType::F64 ? v : make<arith::ExtFOp>(l, f64, v).v; };
+  Scalar zero = constant(DType::F64, 0);
+  Scalar code = i64(fn), single = i64(part == DType::F32 ? 1 : 0);
+  std::vector<mlir::Value> args = {code.v, single.v, wide(x.v), wide(x.im), y.v ? wide(y.v) : zero.v,
+                                   y.v ? wide(y.im) : zero.v};
+  at(l);
+  mlir::Value r = b_.create<LLVM::CallOp>(loc_, callee, args).getResult();
+  mlir::Value re = b_.create<LLVM::ExtractValueOp>(loc_, r, ArrayRef<int64_t>{0});
+  mlir::Value im = b_.create<LLVM::ExtractValueOp>(loc_, r, ArrayRef<int64_t>{1});
+  if (part == DType::F64) return {re, l, im};
+  return {make<arith::TruncFOp>(l, b_.getF32Type(), re).v, l, make<arith::TruncFOp>(l, b_.getF32Type(), im).v};
+}
+
 Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
   const ir::Type& rt = body_.type(op.results[0]);
   DType d = rt.dtype;
@@ -621,9 +750,6 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
   auto same_or_scalar = [&](size_t i) {
     return body_.type(op.operands[i]).rank() == 0 ? value(op.operands[i], {}) : value(op.operands[i], idx);
   };
-  if (is_complex(d)) unsupported(op, "complex dtypes are not supported yet");
-  for (ir::Value v : op.operands)
-    if (is_complex(body_.type(v).dtype)) unsupported(op, "complex dtypes are not supported yet");
   const ir::Attrs& a = op.attrs;
   switch (op.prim) {
     case Prim::BroadcastInDim: {
@@ -743,6 +869,10 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
     }
     case Prim::Iota: {
       Scalar i = idx[size_t(ir::attr_int(a, 2))];
+      if (is_complex(d)) {
+        DType part = ir::real_dtype(d);
+        return complex_of(make<arith::SIToFPOp>(i.level, reg_type(part), i.v), constant(part, 0));
+      }
       if (is_float(d)) return round_to(make<arith::SIToFPOp>(i.level, reg_type(d), i.v), d);
       if (d == DType::Bool) return make<arith::TruncIOp>(i.level, b_.getI1Type(), i.v);
       unsigned w = reg_type(d).getIntOrFloatBitWidth();
@@ -751,17 +881,16 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
     case Prim::ConvertElementType:
       return convert(op, body_.type(op.operands[0]).dtype, d, operand_at(0, idx));
     case Prim::BitcastConvertType: {
+      // Same-size integer and float types (the plan makes the others byte copies), through the memory
+      // representation, since 16-bit floats are float32 in registers.
       DType from = body_.type(op.operands[0]).dtype;
       Scalar x = operand_at(0, idx);
-      // Through the memory representation: 16-bit floats are float32 in registers, bools i1.
       mlir::Type from_mem = mem_type(from), to_mem = mem_type(d);
       auto half_type = [&](DType h) { return h == DType::F16 ? mlir::Type(b_.getF16Type()) : mlir::Type(b_.getBF16Type()); };
       int l = x.level;
       Scalar raw = x;
       if (from == DType::F16 || from == DType::BF16)
         raw = make<arith::BitcastOp>(l, from_mem, make<arith::TruncFOp>(l, half_type(from), x.v).v);
-      else if (from == DType::Bool)
-        raw = make<arith::ExtUIOp>(l, from_mem, x.v);
       if (from_mem != to_mem) raw = make<arith::BitcastOp>(l, to_mem, raw.v);
       return from_memory(raw, d);
     }
@@ -798,6 +927,7 @@ Scalar KernelEmitter::index_i64(Scalar v, DType d) {
 // JAX's fill for out-of-bounds gathers: NaN, the minimum of signed and the maximum of unsigned integers,
 // true for bool.
 Scalar KernelEmitter::gather_fill(DType d) {
+  if (is_complex(d)) return complex_of(constant(ir::real_dtype(d), NAN), constant(ir::real_dtype(d), 0));
   if (is_float(d)) return constant(d, NAN);
   if (d == DType::Bool) return constant(d, 1);
   unsigned bits = reg_type(d).getIntOrFloatBitWidth();
@@ -882,7 +1012,10 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
   const ir::Type& rt = body_.type(op.results[0]);
   ir::Value x = op.operands[0];
   DType xd = body_.type(x).dtype, d = rt.dtype;
-  if (is_complex(xd) || is_complex(d)) unsupported(op, "complex dtypes are not supported yet");
+  bool complex = is_complex(d);
+  if ((is_complex(xd) || complex) && op.prim != Prim::ReduceSum && op.prim != Prim::ReduceProd &&
+      op.prim != Prim::DotGeneral)
+    unsupported(op, "not implemented for complex dtypes yet");
   const ir::Shape& in = body_.type(x).shape;
   bool is_dot = op.prim == Prim::DotGeneral;
   bool is_arg = op.prim == Prim::Argmax || op.prim == Prim::Argmin;
@@ -899,7 +1032,9 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
   std::vector<Level> saved = levels_;
   levels_.resize(size_t(top) + 1);
 
-  std::vector<mlir::Value> init = {reduction_identity(op.prim, acc_d).v};
+  Scalar identity = reduction_identity(op.prim, acc_d);
+  std::vector<mlir::Value> init = {identity.v};
+  if (complex) init.push_back(identity.im);  // a complex accumulator is two loop-carried floats
   if (is_arg) init.push_back(i64(0).v);
   auto reassoc = arith::FastMathFlagsAttr::get(&m_.ctx_, arith::FastMathFlags::reassoc);
 
@@ -936,6 +1071,18 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
   auto combine = [&](std::vector<mlir::Value> accs, const Index& ivs) -> std::vector<mlir::Value> {
     int inner = int(levels_.size()) - 1;
     Scalar acc{accs[0], inner};
+    if (complex) {
+      acc.im = accs[1];
+      DType part = ir::real_dtype(acc_d);
+      Scalar e = is_dot ? complex_arith(Prim::Mul, part,
+                                        convert(op, body_.type(op.operands[0]).dtype, acc_d,
+                                                value(op.operands[0], operand_index(0, ivs))),
+                                        convert(op, body_.type(op.operands[1]).dtype, acc_d,
+                                                value(op.operands[1], operand_index(1, ivs))))
+                        : convert(op, xd, acc_d, value(x, operand_index(0, ivs)));
+      Scalar r = complex_arith(op.prim == Prim::ReduceProd ? Prim::Mul : Prim::Add, part, acc, e);
+      return {r.v, r.im};
+    }
     if (is_dot) {
       Scalar l = convert(op, body_.type(op.operands[0]).dtype, acc_d, value(op.operands[0], operand_index(0, ivs)));
       Scalar r = convert(op, body_.type(op.operands[1]).dtype, acc_d, value(op.operands[1], operand_index(1, ivs)));
@@ -1017,6 +1164,7 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
     unsigned w = reg_type(d).getIntOrFloatBitWidth();
     return w == 64 ? i : make<arith::TruncIOp>(top, reg_type(d), i.v);
   }
+  if (complex) return Scalar{result[0], top, result[1]};
   return round_to(Scalar{result[0], top}, d);
 }
 
@@ -1058,6 +1206,15 @@ void KernelEmitter::store(ir::Value v, const Index& idx, Scalar x) {
   DType d = body_.type(v).dtype;
   at(int(levels_.size()) - 1);
   auto ptr = LLVM::LLVMPointerType::get(&m_.ctx_);
+  if (is_complex(d)) {
+    mlir::Value two = b_.create<arith::ConstantIntOp>(loc_, 2, 64);
+    mlir::Value re_at = b_.create<arith::MulIOp>(loc_, lin.v, two);
+    mlir::Value re_addr = b_.create<LLVM::GEPOp>(loc_, ptr, reg_type(d), base.v, ValueRange{re_at});
+    mlir::Value im_addr = b_.create<LLVM::GEPOp>(loc_, ptr, reg_type(d), re_addr, ArrayRef<LLVM::GEPArg>{1});
+    b_.create<LLVM::StoreOp>(loc_, x.v, re_addr);
+    b_.create<LLVM::StoreOp>(loc_, x.im, im_addr);
+    return;
+  }
   mlir::Value addr = b_.create<LLVM::GEPOp>(loc_, ptr, mem_type(d), base.v, ValueRange{lin.v});
   b_.create<LLVM::StoreOp>(loc_, to_memory(x.v, d), addr);
 }
@@ -1076,7 +1233,9 @@ void KernelEmitter::emit_cumulative(const ir::Op& op, Index idx) {
   size_t axis = size_t(ir::attr_int(op.attrs, 0));
   bool reverse = ir::attr_bool(op.attrs, 1);
   DType d = body_.type(kernel_.root).dtype;
-  if (is_complex(d)) unsupported(op, "complex dtypes are not supported yet");
+  bool complex = is_complex(d);
+  if (complex && op.prim != Prim::Cumsum && op.prim != Prim::Cumprod)
+    unsupported(op, "not implemented for complex dtypes yet");
   int64_t n = body_.type(kernel_.root).shape[axis];
   bool f = is_float(d);
   Scalar init;
@@ -1089,16 +1248,19 @@ void KernelEmitter::emit_cumulative(const ir::Op& op, Index idx) {
   int outer = int(levels_.size()) - 1;
   Scalar lb = i64(0), ub = i64(n), one = i64(1);
   at(outer);
-  auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, one.v, ValueRange{init.v});
+  std::vector<mlir::Value> carried = {init.v};
+  if (complex) carried.push_back(init.im);
+  auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, one.v, carried);
   levels_[size_t(outer)].before = loop;
   levels_.push_back(Level{loop.getBody(), nullptr, next_level_id_++});
   int inner = outer + 1;
   Scalar step{loop.getInductionVar(), inner};
   idx.insert(idx.begin() + ptrdiff_t(axis), reverse ? sub_from(n - 1, step) : step);
-  Scalar acc{loop.getRegionIterArgs()[0], inner};
+  Scalar acc{loop.getRegionIterArgs()[0], inner, complex ? loop.getRegionIterArgs()[1] : mlir::Value()};
   Scalar x = value(op.operands[0], idx);
   Scalar next;
-  switch (op.prim) {
+  if (complex) next = complex_arith(op.prim == Prim::Cumsum ? Prim::Add : Prim::Mul, ir::real_dtype(d), acc, x);
+  else switch (op.prim) {
     case Prim::Cumsum:
       next = f ? make<arith::AddFOp>(inner, acc.v, x.v) : d == DType::Bool ? make<arith::OrIOp>(inner, acc.v, x.v)
                                                                           : make<arith::AddIOp>(inner, acc.v, x.v);
@@ -1112,7 +1274,9 @@ void KernelEmitter::emit_cumulative(const ir::Op& op, Index idx) {
   }
   store(kernel_.root, idx, round_to(next, d));
   at(inner);
-  b_.create<scf::YieldOp>(loc_, ValueRange{next.v});
+  std::vector<mlir::Value> yielded = {next.v};
+  if (complex) yielded.push_back(next.im);
+  b_.create<scf::YieldOp>(loc_, yielded);
 }
 
 // log(exp(a) + exp(b)) around the larger operand, as np.logaddexp and the interpreter: equal operands
@@ -1148,7 +1312,8 @@ void KernelEmitter::emit_scatter(const ir::Op& op, const Index& idx) {
   const ir::Shape& os = body_.type(result).shape;
   const ir::Shape& us = body_.type(updates).shape;
   DType d = body_.type(result).dtype, index_dtype = body_.type(indices).dtype;
-  if (is_complex(d)) unsupported(op, "complex dtypes are not supported yet");
+  if (is_complex(d) && (op.prim == Prim::ScatterMin || op.prim == Prim::ScatterMax))
+    unsupported(op, "not implemented for complex dtypes yet");
   auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
   Index batch, window;
   for (size_t j = 0; j < idx.size(); ++j) (contains(window_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
@@ -1194,7 +1359,8 @@ void KernelEmitter::emit_scatter(const ir::Op& op, const Index& idx) {
   if (op.prim != Prim::Scatter) {
     Scalar old = load(result, at_operand, l);  // inside the branch: only in-bounds elements are read
     bool f = is_float(d);
-    switch (op.prim) {
+    if (is_complex(d)) combined = complex_arith(op.prim == Prim::ScatterAdd ? Prim::Add : Prim::Mul, ir::real_dtype(d), old, u);
+    else switch (op.prim) {
       case Prim::ScatterAdd:
         combined = f ? make<arith::AddFOp>(l, old.v, u.v) : make<arith::AddIOp>(l, old.v, u.v);
         break;

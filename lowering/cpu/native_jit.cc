@@ -8,6 +8,7 @@
 #include "ir/error.h"
 #include "lowering/plan/dump.h"
 #include "runtime/support/sort.h"
+#include "runtime/support/complex_functions.h"
 #include "runtime/support/special_functions.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -46,6 +47,7 @@ llvm::orc::SymbolMap runtime_symbols(llvm::orc::MangleAndInterner& mangle) {
 #endif
   add("memcpy", reinterpret_cast<void*>(&std::memcpy));
   add("ember_sort_slices", reinterpret_cast<void*>(&ember_sort_slices));
+  add("ember_complex_function", reinterpret_cast<void*>(&ember_complex_function));
   add("ember_erf_inv", reinterpret_cast<void*>(&ember_erf_inv));
   add("ember_lgamma", reinterpret_cast<void*>(&ember_lgamma));
   add("ember_digamma", reinterpret_cast<void*>(&ember_digamma));

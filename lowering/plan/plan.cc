@@ -203,6 +203,12 @@ std::vector<size_t> executed_regions(const Op& op) {
   }
 }
 
+// Bitcasts between types of one size are evaluated per element in kernels; those that change the element
+// size (and so the shape) copy the bytes as an op step.
+bool fusible_bitcast(const Body& body, const Op& op) {
+  return body.type(op.results[0]).shape == body.type(op.operands[0]).shape;
+}
+
 struct Planner {
   const PlanOptions& options;
   Plan plan;
@@ -255,8 +261,7 @@ struct Planner {
       bool cumulative = ir::has_flag(op.prim, ir::kCumulative);
       bool fusible = (is_pointwise(op.prim) || is_loop_reduction(op.prim) || cumulative) && op.results.size() == 1 &&
                      !(op.prim == Prim::DotGeneral && is_gemm_candidate(b, op, options)) &&
-                     !(op.prim == Prim::BitcastConvertType &&
-                       b.type(op.results[0]).shape != b.type(op.operands[0]).shape);
+                     !(op.prim == Prim::BitcastConvertType && !fusible_bitcast(b, op));
       if (op.prim == Prim::Constant) continue;  // read from its literal wherever it is used
       if (!fusible) {
         Step s;
@@ -493,8 +498,10 @@ std::string Plan::to_string() const {
   auto storage_text = [&](Value v) {
     const Storage& s = storage[v.id];
     std::string text(storage_kind_name(s.kind));
-    if (s.kind == Storage::Kind::Input || s.kind == Storage::Kind::Output) text += " " + std::to_string(s.index);
-    if (s.kind == Storage::Kind::Workspace) text += "+" + std::to_string(s.index);
+    if (s.kind == Storage::Kind::Input || s.kind == Storage::Kind::Output || s.kind == Storage::Kind::Workspace) {
+      text += s.kind == Storage::Kind::Workspace ? '+' : ' ';
+      text += std::to_string(s.index);
+    }
     return text;
   };
   std::ostringstream out;

@@ -10,8 +10,9 @@ from typing import Any, Callable, Iterable
 from . import _core
 from ._device import _check_device
 
-# EMBER_BACKEND chooses the backend of jit calls that name none (the test suite runs the jit tests on each).
-_DEFAULT_BACKEND = os.environ.get("EMBER_BACKEND", "interpreter")
+# jit compiles to native code when ember was built with the CPU backend; EMBER_BACKEND overrides the default
+# (the test suite runs its jit tests on the reference executor this way too).
+_DEFAULT_BACKEND = os.environ.get("EMBER_BACKEND") or ("cpu" if "cpu" in _core.backends() else "interpreter")
 
 
 def _as_tuple(x) -> tuple:
@@ -55,10 +56,10 @@ def jit(
     donate_argnums : int or sequence of int
         Accepted for JAX compatibility; buffer donation arrives with the CPU compiler.
     backend : str, optional
-        The registered compiler to use: "interpreter" (the reference executor, the default while the native
-        compiler is being completed) or "cpu" (fused native code through MLIR and LLVM; it raises
-        NotImplementedError naming the op for what it cannot compile yet). `ember.backends()` lists them.
-        The environment variable EMBER_BACKEND sets the default.
+        The registered compiler to use: "cpu" (fused native code through MLIR and LLVM, the default when
+        ember was built with it) or "interpreter" (the reference executor, the oracle the native code is
+        tested against). `ember.backends()` lists them; the environment variable EMBER_BACKEND sets the
+        default.
     device : Device or str, optional
         The device to run on (the CPU today).
 

@@ -130,39 +130,12 @@ struct Pow : OpTraits<kNum> {
       }
       return C(acc);
     } else if constexpr (is_complex_v<C>) {
-      return complex_pow(a, b);
+      return complex_math::pow(a, b);
     } else {
       return std::pow(a, b);
     }
   }
 
-  // NumPy's complex power: x ** 0 = 1; 0 ** y is 0 for Re y > 0 and NaN otherwise; small integral real
-  // exponents by repeated multiplication (exact where the product is), the rest exp(y log x).
-  template <typename R>
-  static std::complex<R> complex_pow(std::complex<R> a, std::complex<R> b) {
-    using C = std::complex<R>;
-    R br = b.real(), bi = b.imag();
-    if (br == 0 && bi == 0) return C(1, 0);
-    if (a.real() == 0 && a.imag() == 0) {
-      if (br > 0) return C(0, 0);
-      constexpr R nan = std::numeric_limits<R>::quiet_NaN();
-      return C(nan, nan);
-    }
-    if (bi == 0 && br > -100 && br < 100 && br == std::trunc(br)) {
-      int n = int(br);
-      if (n == 1) return a;
-      if (n == 2) return cmul(a, a);
-      if (n == 3) return cmul(a, cmul(a, a));
-      unsigned m = unsigned(n < 0 ? -n : n);
-      C acc(1, 0), base = a;
-      for (unsigned mask = 1; mask <= m; mask <<= 1) {
-        if (m & mask) acc = cmul(acc, base);
-        base = cmul(base, base);
-      }
-      return n < 0 ? cdiv(C(1, 0), acc) : acc;
-    }
-    return std::pow(a, b);
-  }
 };
 
 struct Max : OpTraits<ir::kAnyClass> {

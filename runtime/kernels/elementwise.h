@@ -16,6 +16,7 @@
 #include "ir/numeric.h"
 #include "runtime/kernels/isa.h"
 #include "runtime/kernels/kernels.h"
+#include "runtime/support/complex_math.h"
 #include "runtime/thread_pool.h"
 
 namespace ember::runtime::kernels {
@@ -294,25 +295,7 @@ struct MinOp {
   }
 };
 
-// Complex product and quotient as NumPy computes them: the textbook product (no C99 Annex G recovery of
-// infinities, which costs a library call per element), and Smith's quotient, which avoids overflow in
-// |b|^2.
-template <typename R>
-inline std::complex<R> cmul(std::complex<R> a, std::complex<R> b) {
-  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
-}
-
-template <typename R>
-inline std::complex<R> cdiv(std::complex<R> a, std::complex<R> b) {
-  R ar = a.real(), ai = a.imag(), br = b.real(), bi = b.imag();
-  R abs_br = std::fabs(br), abs_bi = std::fabs(bi);
-  if (abs_br >= abs_bi) {
-    if (abs_br == 0 && abs_bi == 0) return {ar / abs_br, ai / abs_br};  // complex inf or NaN, as NumPy
-    R rat = bi / br, scl = R(1) / (br + bi * rat);
-    return {(ar + ai * rat) * scl, (ai - ar * rat) * scl};
-  }
-  R rat = br / bi, scl = R(1) / (bi + br * rat);
-  return {(ar * rat + ai) * scl, (ai * rat - ar) * scl};
-}
+using complex_math::cdiv;
+using complex_math::cmul;
 
 }  // namespace ember::runtime::kernels

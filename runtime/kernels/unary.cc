@@ -119,18 +119,7 @@ struct Sign {
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>) {
-      // NumPy 2: z / |z|, 0 for 0, NaN for NaN; an infinite |z| gives the unit direction of the infinite
-      // part (NaN when both parts are infinite).
-      using R = real_of_t<C>;
-      R re = x.real(), im = x.imag(), a = std::hypot(re, im);
-      constexpr R nan = std::numeric_limits<R>::quiet_NaN();
-      if (std::isnan(a)) return {nan, nan};
-      if (std::isinf(a)) {
-        if (std::isinf(re)) return std::isinf(im) ? C(nan, nan) : C(std::copysign(R(1), re), R(0));
-        return {R(0), std::copysign(R(1), im)};
-      }
-      if (a == 0) return {R(0), R(0)};
-      return {re / a, im / a};
+      return complex_math::sign(x);
     } else if constexpr (std::is_unsigned_v<C>) {
       return C(x != 0);
     } else if constexpr (std::is_integral_v<C>) {
@@ -256,10 +245,7 @@ struct Exp2 {
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>) {
-      // As NumPy: exp(x * ln 2), scaling both parts by the real ln 2.
-      using R = real_of_t<C>;
-      constexpr R ln2 = R(0.693147180559945309417232121458176568);
-      return std::exp(C(x.real() * ln2, x.imag() * ln2));
+      return complex_math::exp2(x);
     } else if constexpr (std::is_same_v<C, float>) {
       return vecmath::exp2_f32(x);
     } else {
@@ -276,11 +262,7 @@ struct Expm1 {
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>) {
-      // e^z - 1 = (expm1(a) cos b - 2 sin^2(b/2)) + i e^a sin b: both parts without cancellation for
-      // small |z| (NumPy's formula).
-      using R = real_of_t<C>;
-      R a = x.real(), b = x.imag(), s = std::sin(b / 2);
-      return {std::expm1(a) * std::cos(b) - 2 * s * s, std::exp(a) * std::sin(b)};
+      return complex_math::expm1(x);
     } else if constexpr (std::is_same_v<C, float>) {
       return vecmath::expm1_f32(x);
     } else if constexpr (std::is_same_v<C, double>) {
@@ -299,13 +281,7 @@ struct Log1p {
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>) {
-      using R = real_of_t<C>;
-      R a = x.real(), b = x.imag();
-      if (std::fabs(a) < R(0.5) && std::fabs(b) < R(0.5)) {
-        // log|1+z| = log1p(2a + a^2 + b^2) / 2 keeps the digits of a tiny z that forming 1 + z would lose.
-        return {R(0.5) * std::log1p(a * (2 + a) + b * b), std::atan2(b, 1 + a)};
-      }
-      return std::log(C(1 + a, b));
+      return complex_math::log1p(x);
     } else if constexpr (std::is_same_v<C, float>) {
       return vecmath::log1p_f32(x);
     } else {
@@ -335,10 +311,7 @@ struct Logistic {
   template <typename C>
   C operator()(C x) const {
     if constexpr (is_complex_v<C>) {
-      // Same split as the real case: the exponential that is computed never overflows for large |Re z|.
-      if (x.real() >= 0) return cdiv(C(1), C(1) + std::exp(-x));
-      C e = std::exp(x);
-      return cdiv(e, C(1) + e);
+      return complex_math::logistic(x);
     } else if constexpr (std::is_same_v<C, float>) {
       return vecmath::logistic_f32(x);
     } else {

@@ -106,7 +106,8 @@ TEST_CASE("cpu backend: the entry point computes with the given services and rej
   for (int i = 0; i < 15; ++i) x[size_t(i)] = float(i) * 0.1f;
   const void* inputs[] = {x.data()};
   void* outputs[] = {sums.data(), copy.data()};
-  EmberServices services{&pool_parallel_for};
+  EmberServices services{};
+  services.parallel_for = &pool_parallel_for;
   REQUIRE(code.entry(inputs, outputs, nullptr, &services) == EMBER_OK);
   for (int r = 0; r < 3; ++r) {
     double want = 0;
@@ -117,5 +118,35 @@ TEST_CASE("cpu backend: the entry point computes with the given services and rej
   CHECK(code.entry(nullptr, outputs, nullptr, &services) == EMBER_ERROR_NULL_ARGUMENT);
   CHECK(code.entry(inputs, nullptr, nullptr, &services) == EMBER_ERROR_NULL_ARGUMENT);
   CHECK(code.entry(inputs, outputs, nullptr, nullptr) == EMBER_ERROR_NULL_ARGUMENT);
+}
+
+TEST_CASE("cpu backend: code for a portable CPU level converts to float16 and bfloat16 as the host's does") {
+  // Without F16C, LLVM calls libgcc for float16 and would call __truncsfbf2 (missing from Debian 12's libgcc)
+  // for bfloat16, which the code generator expands instead.
+  const char* text =
+      "func @f(%0: f32[6]) -> (f16[6], bf16[6]) {\n"
+      "  %1 = convert_element_type %0 {new_dtype=f16, weak_type=false} : f16[6]\n"
+      "  %2 = convert_element_type %0 {new_dtype=bf16, weak_type=false} : bf16[6]\n"
+      "  return %1, %2\n"
+      "}\n";
+  lowering::Plan plan = lowering::make_plan(ir::parse_function(text));
+  std::vector<float> x = {1.0f, 1.00048828125f, -3.14159f, 65520.0f, 1e-8f, std::nanf("")};
+  const void* inputs[] = {x.data()};
+  EmberServices services{};
+  services.parallel_for = &pool_parallel_for;
+  std::vector<std::vector<uint16_t>> results;
+  for (const char* cpu : {"", "x86-64"}) {
+    lowering::cpu::CompiledFunction code = lowering::cpu::compile_plan(plan, {cpu});
+    std::vector<uint16_t> half(6), brain(6);
+    void* outputs[] = {half.data(), brain.data()};
+    REQUIRE(code.entry(inputs, outputs, nullptr, &services) == EMBER_OK);
+    results.push_back(half);
+    results.push_back(brain);
+  }
+  CHECK(results[0] == results[2]);
+  CHECK(results[1] == results[3]);
+  CHECK(results[0][0] == 0x3c00);  // 1.0
+  CHECK(results[0][3] == 0x7c00);  // 65520 rounds to +inf in float16
+  CHECK(results[1][0] == 0x3f80);  // 1.0 in bfloat16
 }
 #endif

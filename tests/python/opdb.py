@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from typing import Any, Callable
 
 import ml_dtypes
@@ -17,8 +16,6 @@ import ember.nn as enn
 import ember.numpy as enp
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
-# The error the cpu backend raises, at compile time, for what it does not compile yet.
-CPU_NOT_YET = re.compile(r"^\[[a-z0-9_]+\] the cpu backend cannot compile it: ")
 BOOL = ("bool",)
 SIGNED = ("int8", "int16", "int32", "int64")
 UNSIGNED = ("uint8", "uint16", "uint32", "uint64")

@@ -204,9 +204,15 @@ def test_results_that_are_inputs_constants_or_repeated_are_copied():
     np.testing.assert_array_equal(r[3], x + 1)
 
 
-def test_what_the_backend_cannot_compile_yet_is_a_clear_error():
-    with pytest.raises(NotImplementedError, match=r"\[[a-z_]+\] the cpu backend cannot compile it: complex .*test_cpu_backend"):
-        em.jit(lambda x: x * 1j, backend="cpu")(np.ones(4, np.float32))
+def test_what_no_backend_can_run_is_a_clear_compile_time_error():
+    @em.custom_vjp
+    def f(x):
+        return enp.sin(x)
+
+    f.defvjp(lambda x: (enp.sin(x), x), lambda x, g: (g * enp.cos(x),))
+    with pytest.raises(NotImplementedError, match=r"^\[custom_lin\] the cpu backend cannot compile it: "
+                                                  r"forward-mode .*\(at .*test_cpu_backend.py:\d+\)"):
+        em.jit(lambda x: em.jvp(f, (x,), (x,)), backend="cpu")(np.ones(3))
 
 
 @pytest.mark.parametrize("start", [-3, 0, 2, 9])
@@ -406,3 +412,28 @@ def test_sort_with_several_keys_and_top_k_call_the_support_library_in_numpys_ord
     np.testing.assert_array_equal(got[0], np.take_along_axis(a, order, 1))
     np.testing.assert_array_equal(got[2], np.take_along_axis(b * 10, order, 1))
     np.testing.assert_array_equal(got[5], np.argsort(b, axis=0, kind="stable"))
+
+
+def test_complex_arithmetic_reductions_and_functions_match_the_interpreter():
+    rng = np.random.default_rng(3)
+    z = (rng.standard_normal((4, 6)) + 1j * rng.standard_normal((4, 6))).astype(np.complex64)
+    w = (rng.standard_normal((6, 3)) + 1j * rng.standard_normal((6, 3))).astype(np.complex64)
+
+    def f(z, w):
+        return (z * z.conj() / (z + 1j), (z @ w).sum(axis=0), enp.cumprod(z, axis=1), enp.exp(z) ** 0.5,
+                enp.abs(z), z.real * z.imag, enp.sign(z), z == z[::-1])
+
+    got, want = both_backends(f, z, w)
+    for g, wv in zip(got, want):
+        np.testing.assert_allclose(g, wv, rtol=2e-6, atol=1e-6)
+    np.testing.assert_array_equal(got[0], want[0])  # the same product and Smith quotient, bit for bit
+    np.testing.assert_allclose(got[1], (z @ w).sum(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(got[3], np.exp(z) ** 0.5, rtol=1e-5)
+
+
+def test_batched_matmul_loops_over_blas_calls():
+    x, y = RNG.standard_normal((100, 40, 50)), RNG.standard_normal((100, 50, 60))
+    p = plan(lambda x, y: x @ y, x, y)
+    assert [s["kind"] for s in p["steps"]] == ["gemm"]
+    got = np.asarray(em.jit(lambda x, y: x @ y, backend="cpu")(x, y))
+    np.testing.assert_allclose(got, x @ y, rtol=1e-12)

@@ -14,7 +14,7 @@ import pytest
 
 import ember as em
 import ember.numpy as enp
-from opdb import ALL_OPS, BF16, CPU_NOT_YET, DEFAULT_TOL, OPS, Sample, covered_names, np_dtype
+from opdb import ALL_OPS, BF16, DEFAULT_TOL, OPS, Sample, covered_names, np_dtype
 
 FULL = os.environ.get("EMBER_FULL_SWEEP") == "1"
 # In CI: every op with at least its float32 (or first) dtype, plus a seeded sample of the other pairs.
@@ -209,18 +209,13 @@ def test_jit_matches_eager(op, dtype):
             assert_same_bits(g, e, what if len(got) == 1 else f"{what} result {k}")
 
 
-# What the native CPU backend does not compile yet (issue "CPU compiler I" is in progress): each such case
-# must fail with a NotImplementedError that names the op and the backend, never crash or return garbage.
+# The native CPU backend compiles every primitive: each case matches eager mode within the op's tolerance.
 @pytest.mark.skipif("cpu" not in em.backends(), reason="ember was built without the CPU backend")
 @pytest.mark.parametrize("op,dtype", op_dtype_pairs())
 def test_cpu_backend_matches_eager(op, dtype):
     for sample in samples_for(op, dtype):
         what = f"{op.name}{sample!r}"
-        try:
-            eager, got = _eager_and_jit(op, sample, "cpu")
-        except NotImplementedError as e:
-            assert CPU_NOT_YET.match(str(e)), f"{what}: unexpected error {e}"
-            continue
+        eager, got = _eager_and_jit(op, sample, "cpu")
         for k, (g, e) in enumerate(zip(got, eager)):
             assert_matches(g, e, e.dtype, tolerance(op, e.dtype), what if len(got) == 1 else f"{what} result {k}")
 

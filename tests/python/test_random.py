@@ -292,7 +292,10 @@ def test_jit_equals_eager(name):
     eager = a(f(k))
     jitted = a(em.jit(f)(k))
     assert jitted.dtype == eager.dtype
-    np.testing.assert_array_equal(jitted, eager)
+    if em._jit._DEFAULT_BACKEND == "interpreter" or jitted.dtype.kind != "f":
+        np.testing.assert_array_equal(jitted, eager)
+    else:  # native code's log, erf_inv, ... may differ from the executor's in the last bit (docs/cpu_backend.md)
+        np.testing.assert_allclose(jitted, eager, rtol=4 * np.finfo(jitted.dtype).eps, atol=0)
 
 
 @pytest.mark.parametrize("name", list(SAMPLERS))

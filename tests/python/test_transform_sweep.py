@@ -14,7 +14,7 @@ import pytest
 
 import ember as em
 import ember.numpy as enp
-from opdb import CPU_NOT_YET, OPS, Sample, np_dtype
+from opdb import OPS, Sample, np_dtype
 
 FULL = os.environ.get("EMBER_FULL_SWEEP") == "1"
 # Ops whose derivative jumps (abs at 0, max/min at ties): first derivatives only.
@@ -226,15 +226,6 @@ def test_grad_of_vmap_matches_a_loop_of_grads(op, dtype):
                                            err_msg=f"grad(vmap) {op.name}{sample!r}")
 
 
-def _compiled_on_cpu_or_not_yet(fn, *args):
-    """fn jitted on the cpu backend, or None where the backend says it cannot compile an op yet."""
-    try:
-        return em.jit(fn, backend="cpu")(*args)
-    except NotImplementedError as e:
-        assert CPU_NOT_YET.match(str(e)), f"unexpected error {e}"
-        return None
-
-
 def _assert_trees_close(got, expected, what):
     got, expected = em.tree_util.tree_leaves(got), em.tree_util.tree_leaves(expected)
     assert len(got) == len(expected), what
@@ -264,9 +255,8 @@ def test_derivatives_compiled_on_the_cpu_backend_match_eager(op, dtype):
             return tangent, pullback(u), per_member
 
         expected = derivatives(x, t, u, stacked)
-        got = _compiled_on_cpu_or_not_yet(derivatives, x, t, u, stacked)
-        if got is not None:
-            _assert_trees_close(got, expected, f"{op.name}{sample!r}")
+        got = em.jit(derivatives, backend="cpu")(x, t, u, stacked)
+        _assert_trees_close(got, expected, f"{op.name}{sample!r}")
 
 
 @pytest.mark.skipif("cpu" not in em.backends(), reason="ember was built without the CPU backend")
@@ -279,6 +269,5 @@ def test_vmap_compiled_on_the_cpu_backend_matches_eager(op, dtype):
             continue
         f = _as_function(op, sample, pos)
         stacked = [np.stack(_members(rng, sample.args[i])) for i in pos]
-        got = _compiled_on_cpu_or_not_yet(em.vmap(f), *stacked)
-        if got is not None:
-            _assert_batched_equal(got, em.vmap(f)(*stacked), f"vmap on cpu {op.name}{sample!r}")
+        got = em.jit(em.vmap(f), backend="cpu")(*stacked)
+        _assert_batched_equal(got, em.vmap(f)(*stacked), f"vmap on cpu {op.name}{sample!r}")
