@@ -425,7 +425,7 @@ ControlScratch control_scratch(const Body& body, const Op& op, const std::vector
     c.carry.push_back(c.bytes);
     c.bytes += workspace_size(body.type(op.operands[i]));
   }
-  if (op.prim == Prim::While) {
+  if (op.prim == Prim::While || op.prim == Prim::StackLoop) {  // the condition, or the loop index
     c.flag = c.bytes;
     c.bytes += 64;
   }

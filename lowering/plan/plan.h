@@ -48,8 +48,8 @@ struct Step {
   std::vector<Plan> regions;
   // Workspace the op needs only while it runs, at `scratch` bytes into the workspace: first a buffer for
   // each loop-carried value (while, scan and stack_loop write their body's results there before copying
-  // them into the carry), then a 64-byte slot for while's condition, then the regions' workspaces (one
-  // region runs at a time, so they share it). See control_scratch().
+  // them into the carry), then a 64-byte slot for while's condition or stack_loop's index, then the
+  // regions' workspaces (one region runs at a time, so they share it). See control_scratch().
   size_t scratch = 0;
 };
 
@@ -95,7 +95,7 @@ struct Plan {
 // The layout of an op step's scratch area (offsets relative to Step::scratch).
 struct ControlScratch {
   std::vector<size_t> carry;  // one buffer per loop-carried value
-  size_t flag = 0;            // while's condition (a bool)
+  size_t flag = 0;            // while's condition (a bool) or stack_loop's index (an int32)
   size_t regions = 0;         // where the regions' workspaces start
   size_t bytes = 0;           // the whole area
 };

@@ -92,6 +92,28 @@ TEST_CASE("plan: a while loop's regions are planned on their own; its scratch is
   CHECK(plan.workspace_bytes == 448 + 64 + 576);
 }
 
+TEST_CASE("plan: stack_loop's index slot is apart from the buffer its body writes the next carry to") {
+  const char* text =
+      "func @f(%0: f32[2]) -> (f32[2]) {\n"
+      "  %1 = stack_new : u64[]\n"
+      "  %2 = constant {value=dense<i32[]: 0>, weak_type=false} : i32[]\n"
+      "  %3 = stack_loop %1, %2, %0 {num_consts=0, reverse=true} : f32[2] regions {\n"
+      "    (%0: i32[], %1: f32[2]) -> (f32[2]) {\n"
+      "      %2 = neg %1 : f32[2]\n"
+      "      return %2\n"
+      "    }\n"
+      "  }\n"
+      "  return %3\n"
+      "}\n";
+  lowering::Plan plan = lowering::make_plan(ir::parse_function(text));
+  const lowering::Step& loop = plan.steps.back();
+  REQUIRE(plan.body().ops[loop.op].prim == ir::Prim::StackLoop);
+  lowering::ControlScratch scratch = lowering::control_scratch(plan.body(), plan.body().ops[loop.op], loop.regions);
+  CHECK(scratch.carry == std::vector<size_t>{0});
+  CHECK(scratch.flag == 64);
+  CHECK(scratch.bytes == 128);
+}
+
 #ifdef EMBER_HAVE_CPU_BACKEND
 namespace {
 void pool_parallel_for(EmberLoopBody body, void* ctx, int64_t n, int64_t grain) {
