@@ -131,6 +131,7 @@ class KernelEmitter {
   Scalar pointwise(const ir::Op& op, const Index& idx);
   Scalar reduction(const ir::Op& op, const Index& idx);
   Scalar reduction_identity(Prim p, DType d);
+  Scalar window_start(ir::Value indices, const Index& batch, size_t c, int64_t upper, bool clip, Scalar& inside);
   Scalar gather(const ir::Op& op, const Index& idx);
   Scalar log_add_exp(const ir::Op& op, DType d, Scalar a, Scalar b);
   // -- loop nests and the root kinds

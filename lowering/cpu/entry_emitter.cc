@@ -11,7 +11,7 @@
 #include <functional>
 
 #include "lowering/cpu/emitters.h"
-#include "runtime/support/sort.h"
+#include "runtime/sort_kind.h"
 #include "runtime/thread_pool.h"
 
 namespace ember::lowering::cpu {
@@ -524,13 +524,6 @@ void EntryEmitter::emit_sort(const Plan& plan, const Env& env, const ir::Op& op)
   for (size_t d = size_t(dim) + 1; d < shape.size(); ++d) inner *= shape[d];
   int64_t k = top_k ? ir::attr_int(op.attrs, 0) : -1;
   if (outer * n * inner == 0 || k == 0) return;
-  auto kind_of = [&](DType d) -> int64_t {
-    if (d == DType::Bool) return EMBER_SORT_BOOL;
-    if (d == DType::BF16) return EMBER_SORT_BFLOAT;
-    if (is_complex(d)) return EMBER_SORT_COMPLEX;
-    if (is_float(d)) return EMBER_SORT_FLOAT;
-    return ir::is_unsigned_int(d) ? EMBER_SORT_UINT : EMBER_SORT_INT;
-  };
   // EmberSortOperand and EmberSortCall are made of 8-byte fields, written here as words.
   auto word = [&](mlir::Value array, int64_t i) {
     return b_.create<LLVM::GEPOp>(loc_, ptr(), i64(), array, ArrayRef<LLVM::GEPArg>{int32_t(i)}).getResult();
@@ -543,7 +536,7 @@ void EntryEmitter::emit_sort(const Plan& plan, const Env& env, const ir::Op& op)
     store(top_k && i == 1 ? mlir::Value(b_.create<LLVM::ZeroOp>(loc_, ptr())) : address_of(plan, env, in),
           word(operands, int64_t(4 * i)));
     store(address_of(plan, env, op.results[i]), word(operands, int64_t(4 * i + 1)));
-    store(c64(kind_of(d)), word(operands, int64_t(4 * i + 2)));
+    store(c64(runtime::sort_kind(d)), word(operands, int64_t(4 * i + 2)));
     store(c64(int64_t(ir::dtype_size(d))), word(operands, int64_t(4 * i + 3)));
   }
   int64_t num_keys = top_k ? 1 : ir::attr_int(op.attrs, 2);

@@ -936,6 +936,25 @@ Scalar KernelEmitter::gather_fill(DType d) {
   return {b_.create<arith::ConstantIntOp>(loc_, int64_t(v), reg_type(d)).getResult(), 0};
 }
 
+// Component c of the index vector at `batch` of gather's or scatter's indices, as the i64 start of a window
+// along an operand dimension whose largest in-bounds start is `upper`: clamped into [0, upper] in clip mode.
+// `inside` is and-ed with whether the start is in bounds (never, when the window cannot fit: upper < 0).
+Scalar KernelEmitter::window_start(ir::Value indices, const Index& batch, size_t c, int64_t upper, bool clip,
+                                   Scalar& inside) {
+  Index at_indices = batch;
+  at_indices.push_back(i64(int64_t(c)));
+  Scalar v = index_i64(value(indices, at_indices), body_.type(indices).dtype);
+  int l = v.level;
+  if (clip && upper >= 0) {
+    v = make<arith::MaxSIOp>(l, v.v, i64(0).v);
+    v = make<arith::MinSIOp>(l, v.v, i64(upper).v);
+  }
+  Scalar ok = make<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v.v, i64(0).v);
+  ok = make<arith::AndIOp>(l, ok.v, make<arith::CmpIOp>(l, arith::CmpIPredicate::sle, v.v, i64(upper).v).v);
+  inside = make<arith::AndIOp>(level_of({inside, ok}), inside.v, ok.v);
+  return v;
+}
+
 // XLA's gather with JAX's dimension numbers, per element of the result: the result's batch dimensions pick
 // an index vector, its offset dimensions the position inside the slice. The slice start is clamped (mode
 // clip) or checked (fill); a slice that does not fit is the fill value in both modes, as in the interpreter.
@@ -950,7 +969,7 @@ Scalar KernelEmitter::gather(const ir::Op& op, const Index& idx) {
   bool clip = ir::IndexMode(ir::attr_int(a, 6)) == ir::IndexMode::Clip;
   ir::Value operand = op.operands[0], indices = op.operands[1];
   const ir::Shape& os = body_.type(operand).shape;
-  DType d = body_.type(op.results[0]).dtype, index_dtype = body_.type(indices).dtype;
+  DType d = body_.type(op.results[0]).dtype;
   auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
   bool empty_slice = ir::num_elements(os) == 0;
   for (int64_t c : collapsed) empty_slice = empty_slice || slice_sizes[size_t(c)] == 0;
@@ -969,18 +988,9 @@ Scalar KernelEmitter::gather(const ir::Op& op, const Index& idx) {
   Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
   for (size_t c = 0; c < index_map.size(); ++c) {
     size_t dim = size_t(index_map[c]);
-    Index at_indices = batch;
-    at_indices.push_back(i64(int64_t(c)));
-    Scalar v = index_i64(value(indices, at_indices), index_dtype);
     int64_t upper = os[dim] - slice_sizes[dim];
+    Scalar v = window_start(indices, batch, c, upper, clip, inside);
     int l = v.level;
-    if (clip && upper >= 0) {
-      v = make<arith::MaxSIOp>(l, v.v, i64(0).v);
-      v = make<arith::MinSIOp>(l, v.v, i64(upper).v);
-    }
-    Scalar ok = make<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v.v, i64(0).v);
-    ok = make<arith::AndIOp>(l, ok.v, make<arith::CmpIOp>(l, arith::CmpIPredicate::sle, v.v, i64(upper).v).v);
-    inside = make<arith::AndIOp>(level_of({inside, ok}), inside.v, ok.v);
     // A start clamped into range keeps the (unselected) load of an out-of-bounds slice in bounds.
     Scalar safe = make<arith::MaxSIOp>(l, v.v, i64(0).v);
     safe = make<arith::MinSIOp>(l, safe.v, i64(std::max<int64_t>(upper, 0)).v);
@@ -1311,7 +1321,7 @@ void KernelEmitter::emit_scatter(const ir::Op& op, const Index& idx) {
   ir::Value result = kernel_.root, indices = op.operands[1], updates = op.operands[2];
   const ir::Shape& os = body_.type(result).shape;
   const ir::Shape& us = body_.type(updates).shape;
-  DType d = body_.type(result).dtype, index_dtype = body_.type(indices).dtype;
+  DType d = body_.type(result).dtype;
   if (is_complex(d) && (op.prim == Prim::ScatterMin || op.prim == Prim::ScatterMax))
     unsupported(op, "not implemented for complex dtypes yet");
   auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
@@ -1334,19 +1344,7 @@ void KernelEmitter::emit_scatter(const ir::Op& op, const Index& idx) {
   Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
   for (size_t c = 0; c < index_map.size(); ++c) {
     size_t dim = size_t(index_map[c]);
-    Index at_indices = batch;
-    at_indices.push_back(i64(int64_t(c)));
-    Scalar v = index_i64(value(indices, at_indices), index_dtype);
-    int64_t upper = os[dim] - sizes[dim];
-    int l = v.level;
-    if (clip && upper >= 0) {
-      v = make<arith::MaxSIOp>(l, v.v, i64(0).v);
-      v = make<arith::MinSIOp>(l, v.v, i64(upper).v);
-    }
-    Scalar ok = make<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v.v, i64(0).v);
-    ok = make<arith::AndIOp>(l, ok.v, make<arith::CmpIOp>(l, arith::CmpIPredicate::sle, v.v, i64(upper).v).v);
-    inside = make<arith::AndIOp>(level_of({inside, ok}), inside.v, ok.v);
-    at_operand[dim] = add(at_operand[dim], v);
+    at_operand[dim] = add(at_operand[dim], window_start(indices, batch, c, os[dim] - sizes[dim], clip, inside));
   }
   int inner = int(levels_.size()) - 1;
   at(inner);
