@@ -32,7 +32,7 @@ struct Step {
     Kernel,  // a fused loop kernel
     Gemm,    // a dot_general op done by the BLAS library (operands in [batch, free, contract] order or with
              // free and contracting groups swapped; see gemm_layout)
-    Op,      // one op the backend compiles on its own (control flow, sorting, gathers, ...): its operands
+    Op,      // one op the backend compiles on its own (control flow, sort, scatter, callbacks, ...): its operands
              // and results are materialised
     Copy,    // copies `value` into function result `output` (a result that is a parameter, a constant, or
              // another result)
