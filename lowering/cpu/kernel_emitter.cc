@@ -725,6 +725,24 @@ Scalar KernelEmitter::complex_function(const ir::Op& op, DType d, Scalar x, Scal
     case Prim::Logistic: fn = EMBER_CX_LOGISTIC; break;
     case Prim::Sign: fn = EMBER_CX_SIGN; break;
     case Prim::Pow: fn = EMBER_CX_POW; break;
+    case Prim::IntegerPow: {
+      // The interpreter's binary powering with the complex product; a negative power is 1 / x ** |y|.
+      int64_t y_pow = ir::attr_int(op.attrs, 0);
+      uint64_t e = y_pow < 0 ? uint64_t(0) - uint64_t(y_pow) : uint64_t(y_pow);
+      if (e == 0) return constant(d, 1);
+      Scalar base = x, acc = x;
+      bool have = false;
+      for (;;) {
+        if (e & 1) {
+          acc = have ? complex_arith(Prim::Mul, part, acc, base) : base;
+          have = true;
+        }
+        e >>= 1;
+        if (e == 0) break;
+        base = complex_arith(Prim::Mul, part, base, base);
+      }
+      return y_pow < 0 ? complex_arith(Prim::Div, part, constant(d, 1), acc) : acc;
+    }
     default: unsupported(op, "not implemented for complex dtypes yet");
   }
   mlir::Type f64 = b_.getF64Type();
