@@ -333,6 +333,22 @@ Scalar KernelEmitter::extreme(bool is_max, DType d, Scalar x, Scalar y) {
   return select(better, y, x);
 }
 
+// x ** e (e >= 1) by binary powering in the interpreter's order of multiplications, so results agree bit for
+// bit; `times` multiplies (and rounds) in the dtype at hand.
+Scalar KernelEmitter::power_by_squaring(Scalar x, uint64_t e, const std::function<Scalar(Scalar, Scalar)>& times) {
+  Scalar base = x, acc = x;
+  bool have = false;
+  for (;;) {
+    if (e & 1) {
+      acc = have ? times(acc, base) : base;
+      have = true;
+    }
+    e >>= 1;
+    if (e == 0) return acc;
+    base = times(base, base);
+  }
+}
+
 Scalar KernelEmitter::unary(const ir::Op& op, DType d, Scalar x) {
   if (is_complex(d)) return complex_function(op, d, x, {});
   int l = x.level;
@@ -431,20 +447,9 @@ Scalar KernelEmitter::unary(const ir::Op& op, DType d, Scalar x) {
       int64_t y = ir::attr_int(op.attrs, 0);
       uint64_t e = y < 0 ? uint64_t(0) - uint64_t(y) : uint64_t(y);
       if (e == 0) return constant(d, 1);
-      auto times = [&](Scalar a, Scalar c) {
-        return f ? make<arith::MulFOp>(l, a.v, c.v) : make<arith::MulIOp>(l, a.v, c.v);
-      };
-      Scalar base = x, acc = x;
-      bool have = false;
-      for (;;) {
-        if (e & 1) {
-          acc = have ? round_to(times(acc, base), d) : base;
-          have = true;
-        }
-        e >>= 1;
-        if (e == 0) break;
-        base = round_to(times(base, base), d);
-      }
+      Scalar acc = power_by_squaring(x, e, [&](Scalar a, Scalar c) {
+        return round_to(f ? make<arith::MulFOp>(l, a.v, c.v) : make<arith::MulIOp>(l, a.v, c.v), d);
+      });
       if (y < 0) acc = make<arith::DivFOp>(l, constant(d, 1).v, acc.v);
       return acc;
     }
@@ -730,17 +735,7 @@ Scalar KernelEmitter::complex_function(const ir::Op& op, DType d, Scalar x, Scal
       int64_t y_pow = ir::attr_int(op.attrs, 0);
       uint64_t e = y_pow < 0 ? uint64_t(0) - uint64_t(y_pow) : uint64_t(y_pow);
       if (e == 0) return constant(d, 1);
-      Scalar base = x, acc = x;
-      bool have = false;
-      for (;;) {
-        if (e & 1) {
-          acc = have ? complex_arith(Prim::Mul, part, acc, base) : base;
-          have = true;
-        }
-        e >>= 1;
-        if (e == 0) break;
-        base = complex_arith(Prim::Mul, part, base, base);
-      }
+      Scalar acc = power_by_squaring(x, e, [&](Scalar a, Scalar b) { return complex_arith(Prim::Mul, part, a, b); });
       return y_pow < 0 ? complex_arith(Prim::Div, part, constant(d, 1), acc) : acc;
     }
     default: unsupported(op, "not implemented for complex dtypes yet");
@@ -954,6 +949,10 @@ Scalar KernelEmitter::gather_fill(DType d) {
   return {b_.create<arith::ConstantIntOp>(loc_, int64_t(v), reg_type(d)).getResult(), 0};
 }
 
+namespace {
+bool contains(const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+}  // namespace
+
 // Component c of the index vector at `batch` of gather's or scatter's indices, as the i64 start of a window
 // along an operand dimension whose largest in-bounds start is `upper`: clamped into [0, upper] in clip mode.
 // `inside` is and-ed with whether the start is in bounds (never, when the window cannot fit: upper < 0).
@@ -988,7 +987,6 @@ Scalar KernelEmitter::gather(const ir::Op& op, const Index& idx) {
   ir::Value operand = op.operands[0], indices = op.operands[1];
   const ir::Shape& os = body_.type(operand).shape;
   DType d = body_.type(op.results[0]).dtype;
-  auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
   bool empty_slice = ir::num_elements(os) == 0;
   for (int64_t c : collapsed) empty_slice = empty_slice || slice_sizes[size_t(c)] == 0;
   if (empty_slice) return gather_fill(d);
@@ -1342,7 +1340,6 @@ void KernelEmitter::emit_scatter(const ir::Op& op, const Index& idx) {
   DType d = body_.type(result).dtype;
   if (is_complex(d) && (op.prim == Prim::ScatterMin || op.prim == Prim::ScatterMax))
     unsupported(op, "not implemented for complex dtypes yet");
-  auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
   Index batch, window;
   for (size_t j = 0; j < idx.size(); ++j) (contains(window_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
   // The window's extent along each operand dimension: 1 for inserted and batching dimensions.
