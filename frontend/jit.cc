@@ -21,18 +21,18 @@ ir::Function trace_function(const TensorFunction& f, const std::vector<ir::Type>
 }
 
 std::vector<Tensor> run_executable(runtime::Executable& executable, const ir::Function& f,
-                                   const std::vector<Tensor>& inputs) {
+                                   std::vector<Tensor> inputs, const std::vector<bool>& donated) {
   std::vector<runtime::Array> args;
   args.reserve(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const ir::Type& want = f.body.type(f.body.params[i]);
-    Tensor t = inputs[i];
+    Tensor t = std::move(inputs[i]);  // `args` keeps the only reference this function holds
     if (t.dtype() != want.dtype) t = lax::convert_element_type(t, want.dtype, want.weak);
     runtime::Array a = t.array("jit argument");
     a.type.weak = want.weak;
     args.push_back(std::move(a));
   }
-  std::vector<runtime::Array> results = executable.run(args);
+  std::vector<runtime::Array> results = executable.run(args, donated);
   std::vector<Tensor> out;
   out.reserve(results.size());
   for (auto& r : results) out.emplace_back(std::move(r));

@@ -22,8 +22,10 @@ ir::Function trace_function(const TensorFunction& f, const std::vector<ir::Type>
                             const std::string& name = "f", const std::vector<std::string>& param_names = {});
 
 // Runs `executable` on concrete inputs (converting weak Python scalars to the traced parameter dtype).
+// `donated` (empty, or a flag per input): inputs whose buffers the executable may write results over when
+// `inputs` holds their only reference (see runtime::Executable::run).
 std::vector<Tensor> run_executable(runtime::Executable& executable, const ir::Function& f,
-                                   const std::vector<Tensor>& inputs);
+                                   std::vector<Tensor> inputs, const std::vector<bool>& donated = {});
 
 class Jit {
  public:

@@ -21,12 +21,26 @@ Tensor Tensor::traced(std::shared_ptr<TraceState> trace, ir::Value v, ir::Type t
   return t;
 }
 
+void Tensor::mark_donated() {
+  buffer_ = runtime::Buffer();
+  has_data_ = false;
+  donated_ = true;
+}
+
+void Tensor::throw_donated() const {
+  throw make_error(ErrorKind::Runtime, "jit", "this ", ir::to_string(type_),
+                   " array was donated to a jitted function (donate_argnums), which may have written its result "
+                   "over it; use that result instead");
+}
+
 runtime::Array Tensor::array(std::string_view what) const {
+  if (donated_) throw_donated();
   if (trace_) throw concretization_error(*this, what);
   return runtime::Array{type_, buffer_};
 }
 
 runtime::Array Tensor::value_for(std::string_view what) const {
+  if (donated_) throw_donated();
   if (!has_data_) throw concretization_error(*this, what);
   return runtime::Array{type_, buffer_};
 }

@@ -42,7 +42,15 @@ class Tensor {
   runtime::Array value_for(std::string_view what) const;
   // Whether data is at hand: a concrete tensor, or a traced one with its value attached.
   bool has_data() const { return has_data_; }
-  const runtime::Buffer& buffer() const { return buffer_; }
+  const runtime::Buffer& buffer() const {
+    if (donated_) throw_donated();
+    return buffer_;
+  }
+
+  // Gives the data up to a jitted function that may write its result over it (donate_argnums): the tensor
+  // keeps its type, and reading its data afterwards raises an error that says why.
+  void mark_donated();
+  bool is_donated() const { return donated_; }
 
   TraceState* trace() const { return trace_.get(); }
   const std::shared_ptr<TraceState>& trace_ptr() const { return trace_; }
@@ -57,6 +65,9 @@ class Tensor {
   std::shared_ptr<TraceState> trace_;  // null for a concrete tensor
   ir::Value value_;
   bool has_data_ = false;
+  bool donated_ = false;
+
+  [[noreturn]] void throw_donated() const;
 };
 
 // A concrete scalar tensor. Python scalars are weak: they take the dtype of the arrays they meet.

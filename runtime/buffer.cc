@@ -24,6 +24,7 @@ Buffer Buffer::allocate_host(size_t nbytes) {
   b.data_ = block->data;
   b.nbytes_ = nbytes;
   b.owner_ = std::move(block);
+  b.allocated_ = true;
   return b;
 }
 

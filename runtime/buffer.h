@@ -27,9 +27,13 @@ class Buffer {
   // The shared owner, for aliasing the memory into a Literal or a NumPy array without a copy.
   const std::shared_ptr<const void>& owner() const { return owner_; }
   long use_count() const { return owner_.use_count(); }
+  // Whether a result may be written over this memory (a donated argument): it came from allocate_host, not
+  // from memory shared with a literal, a view or another library, and this Buffer is its only reference.
+  bool reusable() const { return allocated_ && owner_.use_count() == 1; }
 
  private:
   std::shared_ptr<const void> owner_;
+  bool allocated_ = false;  // by allocate_host
   void* data_ = nullptr;
   size_t nbytes_ = 0;
   Device device_;

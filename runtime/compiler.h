@@ -19,7 +19,11 @@ struct CompileOptions {
 class Executable {
  public:
   virtual ~Executable() = default;
-  virtual std::vector<Array> run(std::span<const Array> args) = 0;
+  // `donated` is empty or has a flag per argument: arguments the caller gives up (jit's donate_argnums).
+  // The executable may write a result into a donated argument's buffer when `args` holds the only
+  // reference to it; otherwise donation changes nothing.
+  virtual std::vector<Array> run(std::span<const Array> args, const std::vector<bool>& donated) = 0;
+  std::vector<Array> run(std::span<const Array> args) { return run(args, {}); }
 };
 
 class Compiler {

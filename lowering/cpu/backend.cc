@@ -116,7 +116,7 @@ class CpuExecutable final : public runtime::Executable {
  public:
   CpuExecutable(Plan plan, CompiledFunction code) : plan_(std::move(plan)), code_(std::move(code)) {}
 
-  std::vector<runtime::Array> run(std::span<const runtime::Array> args) override {
+  std::vector<runtime::Array> run(std::span<const runtime::Array> args, const std::vector<bool>& donated) override {
     const ir::Body& body = plan_.body();
     if (args.size() != body.params.size())
       throw make_error(ErrorKind::Value, "jit", "expected ", body.params.size(), " arguments, got ", args.size());
@@ -124,8 +124,13 @@ class CpuExecutable final : public runtime::Executable {
     for (size_t i = 0; i < args.size(); ++i) inputs[i] = args[i].data();
     std::vector<runtime::Array> results;
     std::vector<void*> outputs;
-    for (ir::Value r : body.results) {
-      results.push_back(runtime::Array::allocate(body.type(r)));
+    for (size_t j = 0; j < body.results.size(); ++j) {
+      const ir::Type& type = body.type(body.results[j]);
+      int p = plan_.reusable_input[j];
+      // When `args` holds the only reference to a donated buffer, writing the result over it is visible only
+      // through the result.
+      bool reuse = p >= 0 && size_t(p) < donated.size() && donated[size_t(p)] && args[size_t(p)].buffer.reusable();
+      results.push_back(reuse ? runtime::Array{type, args[size_t(p)].buffer} : runtime::Array::allocate(type));
       outputs.push_back(results.back().data());
     }
     runtime::Buffer workspace;

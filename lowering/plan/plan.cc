@@ -391,6 +391,64 @@ struct Planner {
     }
     for (Step& c : copies) plan.steps.push_back(std::move(c));
   }
+
+  // Fills plan.reusable_input (see plan.h).
+  void find_reusable_inputs() {
+    const Body& b = body();
+    plan.reusable_input.assign(b.results.size(), -1);
+    std::vector<int> param_of(b.types.size(), -1);
+    for (size_t i = 0; i < b.params.size(); ++i) param_of[b.params[i].id] = int(i);
+    // The last step reading each parameter.
+    std::vector<int> last_reader(b.params.size(), -1);
+    for (size_t s = 0; s < plan.steps.size(); ++s) {
+      const Step& st = plan.steps[s];
+      auto note = [&](Value v) {
+        if (param_of[v.id] >= 0) last_reader[size_t(param_of[v.id])] = int(s);
+      };
+      if (st.kind == Step::Kind::Copy) note(st.value);
+      else if (st.kind == Step::Kind::Kernel)
+        for (uint32_t o : st.kernel.ops)
+          for (Value v : b.ops[o].operands) note(v);
+      else
+        for (Value v : b.ops[st.op].operands) note(v);
+    }
+    std::vector<char> taken(b.params.size(), 0);
+    for (size_t j = 0; j < b.results.size(); ++j) {
+      Value r = b.results[j];
+      if (plan.storage[r.id].kind != Storage::Kind::Output || plan.storage[r.id].index != int64_t(j)) continue;
+      for (size_t i = 0; i < b.params.size(); ++i) {
+        Value p = b.params[i];
+        int s = last_reader[i];
+        if (taken[i] || s < 0 || plan.steps[size_t(s)].kind != Step::Kind::Kernel) continue;
+        const Kernel& k = plan.steps[size_t(s)].kernel;
+        if (!(k.root == r) || !same_layout(b.type(p), b.type(r)) || !read_elementwise(k, p)) continue;
+        plan.reusable_input[j] = int(i);
+        taken[i] = 1;
+        break;
+      }
+    }
+  }
+
+  static bool same_layout(const ir::Type& a, const ir::Type& b) { return a.dtype == b.dtype && a.shape == b.shape; }
+
+  // Whether kernel `k` reads `p` only through elementwise ops of its root's shape, so that the element of
+  // `p` at an index is read only while computing the root's element at that index.
+  bool read_elementwise(const Kernel& k, Value p) const {
+    const Body& b = body();
+    const ir::Shape& domain = b.type(k.root).shape;
+    std::vector<char> depends(b.types.size(), 0);
+    depends[p.id] = 1;
+    for (uint32_t o : k.ops) {
+      const Op& op = b.ops[o];
+      bool reads = std::any_of(op.operands.begin(), op.operands.end(), [&](Value v) { return depends[v.id]; });
+      if (!reads) continue;
+      if (!ir::has_flag(op.prim, ir::kElementwise) || !(b.type(op.results[0]).shape == domain)) return false;
+      for (Value v : op.operands)
+        if (depends[v.id] && !(b.type(v).shape == domain)) return false;
+      for (Value res : op.results) depends[res.id] = 1;
+    }
+    return true;
+  }
 };
 
 }  // namespace
@@ -479,6 +537,7 @@ Plan make_plan(const ir::Function& f, const PlanOptions& options) {
   for (Value r : b.results) p.is_result[r.id] = 1;
   p.assign_kernels();
   p.assign_storage();
+  p.find_reusable_inputs();
   return std::move(p.plan);
 }
 
@@ -536,6 +595,8 @@ std::string Plan::to_string() const {
     }
     out << "\n";
   }
+  for (size_t j = 0; j < reusable_input.size(); ++j)
+    if (reusable_input[j] >= 0) out << "  output " << j << " may take donated input " << reusable_input[j] << "\n";
   return out.str();
 }
 

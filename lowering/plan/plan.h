@@ -86,6 +86,12 @@ struct Plan {
   std::vector<Step> steps;
   std::vector<Storage> storage;  // by value id
   size_t workspace_bytes = 0;
+  // By function result: the parameter whose buffer the result may be written into when the caller donates
+  // that parameter (jit's donate_argnums), or -1. A result qualifies when it has the parameter's type and is
+  // the root of the last step reading the parameter, through elementwise ops only: each element of the
+  // parameter is then read only to compute the result's element at the same index, before it is written.
+  // Each parameter serves at most one result.
+  std::vector<int> reusable_input;
 
   const ir::Body& body() const { return function.body; }
   // Readable form, printed by EMBER_DUMP=plan.

@@ -33,6 +33,8 @@ def _shape_args(args):
 def _repr(self):
     if self._is_traced:
         return f"Traced<{self._type_str}>"
+    if self.is_deleted():
+        return f"Array(<donated>, {self._type_str})"
     body = _np.array2string(_np.asarray(self), separator=", ", prefix="Array(")
     return f"Array({body}, dtype={self.dtype.name}{', weak_type=True' if self.weak_type else ''})"
 

@@ -38,6 +38,7 @@ def jit(
     static_argnums: int | Iterable[int] = (),
     static_argnames: str | Iterable[str] = (),
     donate_argnums: int | Iterable[int] = (),
+    donate_argnames: str | Iterable[str] = (),
     backend: str | None = None,
     device: Any = None,
 ):
@@ -53,8 +54,15 @@ def jit(
         A function of arrays (and pytrees of arrays) returning arrays.
     static_argnums, static_argnames : int/str or sequences of them
         Arguments treated as compile-time constants (they must be hashable); a new value retraces.
-    donate_argnums : int or sequence of int
-        Accepted for JAX compatibility; buffer donation arrives with the CPU compiler.
+    donate_argnums, donate_argnames : int/str or sequences of them
+        Arguments the caller gives up (all the arrays of their pytrees), as in JAX. After the call a donated
+        ember array can no longer be read (doing so raises RuntimeError); the compiled code may write a
+        result of the same shape and dtype over its memory instead of allocating, which saves the
+        allocation and keeps large updates (``params = step(params, grads)``) in place. The "cpu" backend
+        reuses a donated buffer for a result computed elementwise from it by the last step that reads it
+        (``make_ir(f)(*args).plan()["reusable_inputs"]`` shows which); the reference executor always
+        allocates. NumPy arrays and Python scalars may be donated too: ember's copy of them is what gets
+        reused, and the caller's object is left untouched.
     backend : str, optional
         The registered compiler to use: "cpu" (fused native code through MLIR and LLVM, the default when
         ember was built with it) or "interpreter" (the reference executor, the oracle the native code is
@@ -76,6 +84,7 @@ def jit(
             static_argnums=static_argnums,
             static_argnames=static_argnames,
             donate_argnums=donate_argnums,
+            donate_argnames=donate_argnames,
             backend=backend,
             device=device,
         )
@@ -83,21 +92,30 @@ def jit(
         raise TypeError(f"[jit] expected a callable, got {type(fun).__name__}")
     _check_device(device)
     names = _positional_names(fun)
-    nums = set(_as_tuple(static_argnums))
-    argnames = set(_as_tuple(static_argnames))
-    # As JAX: static_argnums and static_argnames imply each other through the signature.
+    nums, argnames = _nums_and_names(names, static_argnums, static_argnames)
+    donated_nums, donated_names = _nums_and_names(names, donate_argnums, donate_argnames)
+    both = (nums & donated_nums) | (argnames & donated_names)
+    if both:
+        raise ValueError(f"[jit] arguments {sorted(map(str, both))} are both static and donated")
+    name = getattr(fun, "__name__", "f")
+    if not name.isidentifier():
+        name = "f"
+    jitted = _core.JitFunction(fun, sorted(nums), sorted(argnames), sorted(donated_nums), sorted(donated_names),
+                               backend or _DEFAULT_BACKEND, names, name)
+    functools.update_wrapper(jitted, fun, updated=())
+    return jitted
+
+
+def _nums_and_names(names: list[str], argnums, argnames) -> tuple[set, set]:
+    """As JAX: argument positions and names imply each other through the signature."""
+    nums, argnames = set(_as_tuple(argnums)), set(_as_tuple(argnames))
     for i in list(nums):
         if 0 <= i < len(names):
             argnames.add(names[i])
     for n in list(argnames):
         if n in names:
             nums.add(names.index(n))
-    name = getattr(fun, "__name__", "f")
-    if not name.isidentifier():
-        name = "f"
-    jitted = _core.JitFunction(fun, sorted(nums), sorted(argnames), backend or _DEFAULT_BACKEND, names, name)
-    functools.update_wrapper(jitted, fun, updated=())
-    return jitted
+    return nums, argnames
 
 
 def make_ir(fun: Callable, *, static_argnums=(), static_argnames=()):

@@ -202,6 +202,10 @@ void init_array(py::module_& m) {
              return python_scalar(t, "__index__");
            })
       .def("item", [](const Tensor& t) { return python_scalar(t, "item"); })
+      .def("is_deleted", &Tensor::is_donated, "Whether the array was donated to a jitted function (donate_argnums).")
+      .def("unsafe_buffer_pointer",
+           [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.array("unsafe_buffer_pointer").data()); },
+           "The address of the array's memory (as JAX's): shows which arrays share storage.")
       .def("block_until_ready", [](const Tensor& t) { return t; })
       .def("__neg__", [](const Tensor& t) { return np::negative(t); })
       .def("__pos__", [](const Tensor& t) { return np::positive(t); })

@@ -6,6 +6,8 @@
 // memory cannot change under ember and is aliased, keeping the producer's tensor alive), or the caller
 // passes copy=False.
 #include <cstring>
+#include <memory>
+#include <vector>
 
 #include "bindings.h"
 #include "dlpack.h"
@@ -60,21 +62,51 @@ const char* buffer_format(ir::DType d) {
       "[buffer] expected a dtype with a buffer-protocol format, got bfloat16 (use __dlpack__ or np.asarray)");
 }
 
-py::buffer_info buffer_of(const Tensor& t) {
-  runtime::Array a = t.array("buffer");
-  const char* format = buffer_format(a.type.dtype);
-  auto itemsize = py::ssize_t(ir::dtype_size(a.type.dtype));
-  std::vector<py::ssize_t> shape(a.type.shape.begin(), a.type.shape.end()), strides(shape.size());
-  py::ssize_t stride = itemsize;
-  for (size_t i = shape.size(); i-- > 0;) {
-    strides[i] = stride;
-    stride *= shape[i];
+// What a buffer-protocol view holds: its own reference to the memory, so that the view stays valid after the
+// array is donated to a jitted function (which then cannot write over memory the view still shows).
+struct ExportedView {
+  runtime::Buffer buffer;
+  std::vector<Py_ssize_t> shape, strides;
+};
+
+// bf_getbuffer of ember.Array: a read-only, C-contiguous view.
+int get_buffer(PyObject* self, Py_buffer* view, int flags) {
+  try {
+    if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE)
+      throw py::buffer_error("[buffer] expected a read-only request: ember arrays are immutable");
+    runtime::Array a = py::handle(self).cast<const Tensor&>().array("buffer");
+    const char* format = buffer_format(a.type.dtype);
+    auto exported = std::make_unique<ExportedView>();
+    exported->buffer = a.buffer;
+    auto itemsize = Py_ssize_t(ir::dtype_size(a.type.dtype));
+    exported->shape.assign(a.type.shape.begin(), a.type.shape.end());
+    exported->strides.resize(exported->shape.size());
+    Py_ssize_t stride = itemsize;
+    for (size_t i = exported->shape.size(); i-- > 0;) {
+      exported->strides[i] = stride;
+      stride *= exported->shape[i];
+    }
+    view->buf = a.data() ? a.data() : empty_storage;
+    view->obj = Py_NewRef(self);
+    view->len = Py_ssize_t(a.nbytes());
+    view->itemsize = itemsize;
+    view->readonly = 1;
+    view->ndim = int(exported->shape.size());
+    view->format = (flags & PyBUF_FORMAT) ? const_cast<char*>(format) : nullptr;
+    view->shape = (flags & PyBUF_ND) ? exported->shape.data() : nullptr;
+    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? exported->strides.data() : nullptr;
+    view->suboffsets = nullptr;
+    view->internal = exported.release();
+    return 0;
+  } catch (const std::exception& e) {
+    // The protocol's error is BufferError, whatever the cause (a traced array, bfloat16, a donated array).
+    view->obj = nullptr;
+    PyErr_SetString(PyExc_BufferError, e.what());
+    return -1;
   }
-  void* data = a.data() ? a.data() : empty_storage;
-  // The Python object that requested the view is kept alive by it, and with it the tensor's buffer.
-  return py::buffer_info(data, itemsize, format, py::ssize_t(shape.size()), shape, strides,
-                         /*readonly=*/true);
 }
+
+void release_buffer(PyObject*, Py_buffer* view) { delete static_cast<ExportedView*>(view->internal); }
 
 // ---- DLPack: dtypes ----
 
@@ -373,7 +405,9 @@ Tensor dlpack_import(py::handle capsule, std::optional<bool> copy) {
 
 void init_interop(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<Tensor>>(m.attr("Array"));
-  cls.def_buffer([](Tensor& t) { return buffer_of(t); });
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  type->tp_as_buffer->bf_getbuffer = &get_buffer;
+  type->tp_as_buffer->bf_releasebuffer = &release_buffer;
   cls.def("__dlpack__", &dlpack_export, py::kw_only(), py::arg("stream") = py::none(),
           py::arg("max_version") = py::none(), py::arg("dl_device") = py::none(),
           py::arg("copy") = py::none(),

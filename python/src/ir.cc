@@ -24,8 +24,9 @@ size_t count_ops(const ir::Body& body) {
 }  // namespace
 
 
-// The plan as Python data: {"text", "workspace_bytes", "steps": [{"kind", "ops", "type", "storage",
-// "regions": [plan, ...]}]}, regions (the plans of a control-flow op's regions) only on op steps that have them.
+// The plan as Python data: {"text", "workspace_bytes", "reusable_inputs", "steps": [{"kind", "ops", "type",
+// "storage", "regions": [plan, ...]}]}, regions (the plans of a control-flow op's regions) only on op steps that
+// have them; reusable_inputs by result: the parameter whose donated buffer it may take, or None.
 static py::dict plan_dict(const lowering::Plan& plan) {
   const ir::Body& b = plan.body();
   py::list steps;
@@ -66,6 +67,9 @@ static py::dict plan_dict(const lowering::Plan& plan) {
   py::dict out;
   out["text"] = plan.to_string();
   out["workspace_bytes"] = plan.workspace_bytes;
+  py::list reusable;
+  for (int p : plan.reusable_input) reusable.append(p >= 0 ? py::object(py::int_(p)) : py::object(py::none()));
+  out["reusable_inputs"] = reusable;
   out["steps"] = steps;
   return out;
 }
@@ -125,8 +129,8 @@ void init_ir(py::module_& m) {
       .def("verify", [](const ir::Function& f) { ir::verify(f); })
       .def("plan", &plan_of,
            "The fusion plan of the compiled backends (what EMBER_DUMP=plan prints), as a dict: 'text', "
-           "'workspace_bytes' and 'steps', each with 'kind', the fused 'ops', the 'type' and 'storage' of "
-           "what it writes.")
+           "'workspace_bytes', 'reusable_inputs' (by result, the parameter whose donated buffer it may take) "
+           "and 'steps', each with 'kind', the fused 'ops', the 'type' and 'storage' of what it writes.")
       .def("__call__",
            [](const ir::Function& f, py::args args) {
              std::vector<runtime::Array> arrays;

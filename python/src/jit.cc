@@ -39,10 +39,13 @@ struct Entry {
 class JitFunction {
  public:
   JitFunction(py::object fun, std::vector<int> static_argnums, std::vector<std::string> static_argnames,
-              std::string backend, std::vector<std::string> arg_names, std::string name)
+              std::vector<int> donate_argnums, std::vector<std::string> donate_argnames, std::string backend, std::vector<std::string> arg_names,
+              std::string name)
       : fun_(std::move(fun)),
         static_argnums_(std::move(static_argnums)),
         static_argnames_(std::move(static_argnames)),
+        donate_argnums_(std::move(donate_argnums)),
+        donate_argnames_(std::move(donate_argnames)),
         backend_(std::move(backend)),
         arg_names_(std::move(arg_names)),
         name_(std::move(name)) {
@@ -58,11 +61,17 @@ class JitFunction {
                   "expected arrays, got a ShapeDtypeStruct (abstract arguments can be traced with make_ir, not run)",
                   "jit");
     Entry& e = lookup(p, args, kwargs);
+    // Donated ember arrays give their buffers up now, so that the call may hold the only reference.
+    for (size_t i = 0; i < p.leaves.size(); ++i)
+      if (p.donated[i] && py::isinstance<Tensor>(p.leaf_objects[i])) {
+        Tensor& held = p.leaf_objects[i].cast<Tensor&>();
+        if (held.is_concrete()) held.mark_donated();
+      }
     std::vector<Tensor> outputs;
     {
       // Compiled code may run for long and on many threads; host callbacks take the GIL back themselves.
       py::gil_scoped_release release;
-      outputs = frontend::run_executable(*e.executable, e.function, p.leaves);
+      outputs = frontend::run_executable(*e.executable, e.function, std::move(p.leaves), p.donated);
     }
     std::vector<py::object> wrapped;
     wrapped.reserve(outputs.size());
@@ -84,6 +93,8 @@ class JitFunction {
     bool abstract = false;  // some leaf is a ShapeDtypeStruct
     CallKey key;
     std::vector<Tensor> leaves;
+    std::vector<py::object> leaf_objects;  // what the caller passed, by leaf
+    std::vector<bool> donated;             // by leaf: under a donated argument
     std::vector<std::string> leaf_names;
   };
 
@@ -91,6 +102,14 @@ class JitFunction {
     for (int s : static_argnums_)
       if ((s >= 0 ? size_t(s) : nargs + size_t(s)) == i) return true;
     return false;
+  }
+  bool is_donated_position(size_t i, size_t nargs) const {
+    for (int d : donate_argnums_)
+      if ((d >= 0 ? size_t(d) : nargs + size_t(d)) == i) return true;
+    return i < arg_names_.size() && is_donated_name(arg_names_[i]);
+  }
+  bool is_donated_name(const std::string& n) const {
+    return std::find(donate_argnames_.begin(), donate_argnames_.end(), n) != donate_argnames_.end();
   }
   bool is_static_name(const std::string& n) const {
     return std::find(static_argnames_.begin(), static_argnames_.end(), n) != static_argnames_.end();
@@ -100,13 +119,18 @@ class JitFunction {
     Prepared p;
     py::list dyn_args, statics;
     std::vector<std::string> dyn_names;
+    std::vector<bool> dyn_donated;
     for (size_t i = 0; i < args.size(); ++i) {
       bool named_static = i < arg_names_.size() && is_static_name(arg_names_[i]);
-      if (is_static_position(i, args.size()) || named_static) {
+      bool is_static = is_static_position(i, args.size()) || named_static;
+      if (is_static && is_donated_position(i, args.size()))
+        throw make_error(ErrorKind::Value, "jit", "argument ", i, " is both static and donated (donate_argnums)");
+      if (is_static) {
         statics.append(py::make_tuple(i, args[i]));
       } else {
         dyn_args.append(args[i]);
         dyn_names.push_back(i < arg_names_.size() ? arg_names_[i] : "arg" + std::to_string(i));
+        dyn_donated.push_back(is_donated_position(i, args.size()));
       }
     }
     py::dict dyn_kwargs;
@@ -114,6 +138,8 @@ class JitFunction {
     for (auto item : kwargs) sorted_kwargs.emplace_back(py::str(item.first), py::reinterpret_borrow<py::object>(item.second));
     std::sort(sorted_kwargs.begin(), sorted_kwargs.end(), [](auto& a, auto& b) { return a.first < b.first; });
     for (auto& [k, v] : sorted_kwargs) {
+      if (is_static_name(k) && is_donated_name(k))
+        throw make_error(ErrorKind::Value, "jit", "argument '", k, "' is both static and donated (donate_argnames)");
       if (is_static_name(k)) {
         statics.append(py::make_tuple(k, v));
       } else {
@@ -129,22 +155,25 @@ class JitFunction {
                          std::string(py::repr(s)), " (pass arrays as dynamic arguments)");
       }
     }
-    std::vector<py::object> leaves;
+    std::vector<py::object>& leaves = p.leaf_objects;
     p.key.structure = PyTreeDef::flatten(py::make_tuple(dyn_args, dyn_kwargs), leaves);
     // Leaf names for error messages: positional args first (flattened in order), then keyword args.
-    size_t leaf = 0;
     for (size_t i = 0; i < dyn_args.size(); ++i) {
       std::vector<py::object> sub;
       PyTreeDef::flatten(dyn_args[i], sub);
-      for (size_t j = 0; j < sub.size(); ++j, ++leaf)
+      for (size_t j = 0; j < sub.size(); ++j) {
         p.leaf_names.push_back(sub.size() == 1 ? dyn_names[i] : dyn_names[i] + "[leaf " + std::to_string(j) + "]");
+        p.donated.push_back(dyn_donated[i]);
+      }
     }
     for (auto& [k, v] : sorted_kwargs)
       if (!is_static_name(k)) {
         std::vector<py::object> sub;
         PyTreeDef::flatten(v, sub);
-        for (size_t j = 0; j < sub.size(); ++j, ++leaf)
+        for (size_t j = 0; j < sub.size(); ++j) {
           p.leaf_names.push_back(sub.size() == 1 ? k : k + "[leaf " + std::to_string(j) + "]");
+          p.donated.push_back(is_donated_name(k));
+        }
       }
     p.key.statics = py::tuple(statics);
     size_t h = p.key.structure.hash();
@@ -206,6 +235,8 @@ class JitFunction {
   py::object fun_;
   std::vector<int> static_argnums_;
   std::vector<std::string> static_argnames_;
+  std::vector<int> donate_argnums_;  // positional, as the caller wrote them (negative from the end)
+  std::vector<std::string> donate_argnames_;
   std::string backend_;
   std::vector<std::string> arg_names_;
   std::string name_;
@@ -217,8 +248,8 @@ class JitFunction {
 
 void init_jit(py::module_& m) {
   py::class_<JitFunction>(m, "JitFunction", py::dynamic_attr())
-      .def(py::init<py::object, std::vector<int>, std::vector<std::string>, std::string, std::vector<std::string>,
-                    std::string>())
+      .def(py::init<py::object, std::vector<int>, std::vector<std::string>, std::vector<int>,
+                    std::vector<std::string>, std::string, std::vector<std::string>, std::string>())
       .def("__call__", &JitFunction::call)
       .def("trace_ir", &JitFunction::trace_ir)
       .def("_cache_size", &JitFunction::cache_size)
