@@ -31,6 +31,27 @@ bool is_loop_reduction(Prim p) {
 
 namespace {
 
+// Elementwise ops that cost many instructions (a polynomial or a library call) per element.
+bool is_costly(Prim p) {
+  switch (p) {
+    case Prim::Exp: case Prim::Exp2: case Prim::Expm1: case Prim::Log: case Prim::Log1p: case Prim::Cbrt:
+    case Prim::Sin: case Prim::Cos: case Prim::Tan: case Prim::Asin: case Prim::Acos: case Prim::Atan:
+    case Prim::Sinh: case Prim::Cosh: case Prim::Tanh: case Prim::Asinh: case Prim::Acosh: case Prim::Atanh:
+    case Prim::Logistic: case Prim::Erf: case Prim::Erfc: case Prim::ErfInv: case Prim::Lgamma:
+    case Prim::Digamma: case Prim::BesselI0e: case Prim::BesselI1e: case Prim::Pow: case Prim::Atan2:
+    case Prim::Polygamma: case Prim::IntegerPow:
+      return true;
+    default: return false;
+  }
+}
+
+// How many separate loops of one kernel may evaluate a value before it is materialised instead: a value
+// used both inside a reduction's loop and outside it is computed in each (softmax's exp is evaluated by the
+// sum and again for the output). Bounding this keeps chains of normalisations (x - mean(x), repeated) from
+// recomputing every earlier stage in every later loop, which is quadratic in work and in code size.
+constexpr size_t kMaxContexts = 3;
+constexpr size_t kMaxCostlyContexts = 2;
+
 // Attribute positions of dot_general (prim.cc).
 enum { kLhsContract = 0, kRhsContract = 1, kLhsBatch = 2, kRhsBatch = 3 };
 
@@ -217,14 +238,37 @@ struct Planner {
   std::vector<int> kernel_of;  // by op: index into `kernels`, or -1
   std::vector<Kernel> kernels;
   std::vector<LoopMap> loop_map;  // by value id, for values inside a kernel
+  // By value id, for values inside a kernel: the loops that evaluate it, each named by the loop reduction
+  // whose inner loop it is, or kKernelLoop for the kernel's own loops (sorted, no duplicates).
+  std::vector<std::vector<uint32_t>> contexts;
+  static constexpr uint32_t kKernelLoop = UINT32_MAX;
   std::vector<Step> other_steps;  // gemm and op steps, by op index order later
 
   explicit Planner(const PlanOptions& o) : options(o) {}
 
   const Body& body() const { return plan.function.body; }
 
+  // The loops of its users' kernel that would evaluate `op`'s result.
+  std::vector<uint32_t> user_contexts(const Op& op) const {
+    std::vector<uint32_t> out;
+    for (uint32_t u : users[op.results[0].id]) {
+      const Op& user = body().ops[u];
+      if (is_loop_reduction(user.prim)) {
+        out.push_back(u);
+      } else {
+        const auto& c = contexts[user.results[0].id];
+        out.insert(out.end(), c.begin(), c.end());
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
   bool joins_kernel(const Op& op, int k) {
     Value v = op.results[0];
+    std::vector<uint32_t> evaluated_in = user_contexts(op);
+    if (evaluated_in.size() > (is_costly(op.prim) ? kMaxCostlyContexts : kMaxContexts)) return false;
     const ir::Shape& domain = body().type(kernels[size_t(k)].root).shape;
     LoopMap merged;
     bool first = true;
@@ -249,6 +293,7 @@ struct Planner {
       if (product(domain, 0, size_t(depth)) > body().type(v).numel()) return false;
     }
     loop_map[v.id] = std::move(merged);
+    contexts[v.id] = std::move(evaluated_in);
     return true;
   }
 
@@ -289,6 +334,7 @@ struct Planner {
         LoopMap identity(b.type(v).shape.size());
         std::iota(identity.begin(), identity.end(), 0);
         loop_map[v.id] = identity;
+        contexts[v.id] = {kKernelLoop};
       }
       kernel_of[size_t(o)] = k;
       kernels[size_t(k)].ops.push_back(uint32_t(o));
@@ -530,6 +576,7 @@ Plan make_plan(const ir::Function& f, const PlanOptions& options) {
   p.users.assign(b.types.size(), {});
   p.is_result.assign(b.types.size(), 0);
   p.loop_map.assign(b.types.size(), {});
+  p.contexts.assign(b.types.size(), {});
   p.kernel_of.assign(b.ops.size(), -1);
   for (size_t o = 0; o < b.ops.size(); ++o)
     for (Value v : b.ops[o].operands)

@@ -88,6 +88,24 @@ def test_a_column_reduction_read_by_every_row_is_materialised_once():
     assert 0 < p["workspace_bytes"] <= 64 * 4 + 63
 
 
+def test_a_chain_of_normalisations_materialises_instead_of_recomputing_every_stage():
+    # Each stage is read both by its mean's loop and by the next stage: fused into one kernel, stage k would
+    # be recomputed inside the loops of every later stage. A value is evaluated by at most two loops of a
+    # kernel when it is costly (tanh here), so the chain splits about every other stage.
+    def chain(x):
+        for i in range(12):
+            x = enp.tanh(x * (1.0 + i))
+            x = x - enp.mean(x)
+        return x
+
+    p = plan(chain, np.ones(1000, np.float32))
+    assert 6 <= len(kernels(p)) <= 12, p["text"]
+    assert all(k["ops"].count("tanh") <= 2 for k in kernels(p)), p["text"]
+    x = np.linspace(-1, 1, 1000)
+    np.testing.assert_allclose(np.asarray(em.jit(chain, backend="cpu")(x)),
+                               np.asarray(em.jit(chain, backend="interpreter")(x)), rtol=1e-12, atol=1e-14)
+
+
 def test_small_contractions_are_generated_as_loops_not_blas_calls():
     # vmap(grad) of a linear model produces many tiny products: no GEMM call per item.
     w = np.ones(100, np.float32)
