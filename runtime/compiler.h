@@ -14,6 +14,9 @@ namespace ember::runtime {
 
 struct CompileOptions {
   Device device;
+  // Tiered compilation: the first build is a quick one while the optimised build runs in the background and
+  // replaces it (backends without tiers ignore this).
+  bool tiered = true;
 };
 
 class Executable {

@@ -1,5 +1,5 @@
-// The "cpu" backend as the runtime sees it: compile = plan + native code generation; run = allocate the
-// results and the workspace, call the entry point with the runtime's services.
+// The "cpu" backend as the runtime sees it: compile = plan + code from the caches or the compiler
+// (code_cache.h); run = allocate the results and the workspace, call the entry point with the services.
 #include "lowering/cpu/backend.h"
 
 #include <cstring>
@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "ir/error.h"
-#include "lowering/cpu/compile.h"
+#include "lowering/cpu/code_cache.h"
 #include "lowering/plan/dump.h"
 #include "runtime/compiler.h"
 #include "runtime/host_callback.h"
@@ -114,10 +114,11 @@ std::string describe(int rc) {
 
 class CpuExecutable final : public runtime::Executable {
  public:
-  CpuExecutable(Plan plan, CompiledFunction code) : plan_(std::move(plan)), code_(std::move(code)) {}
+  CpuExecutable(std::shared_ptr<const Plan> plan, std::shared_ptr<TieredCode> code)
+      : plan_(std::move(plan)), code_(std::move(code)) {}
 
   std::vector<runtime::Array> run(std::span<const runtime::Array> args, const std::vector<bool>& donated) override {
-    const ir::Body& body = plan_.body();
+    const ir::Body& body = plan_->body();
     if (args.size() != body.params.size())
       throw make_error(ErrorKind::Value, "jit", "expected ", body.params.size(), " arguments, got ", args.size());
     std::vector<const void*> inputs(args.size());
@@ -126,7 +127,7 @@ class CpuExecutable final : public runtime::Executable {
     std::vector<void*> outputs;
     for (size_t j = 0; j < body.results.size(); ++j) {
       const ir::Type& type = body.type(body.results[j]);
-      int p = plan_.reusable_input[j];
+      int p = plan_->reusable_input[j];
       // When `args` holds the only reference to a donated buffer, writing the result over it is visible only
       // through the result.
       bool reuse = p >= 0 && size_t(p) < donated.size() && donated[size_t(p)] && args[size_t(p)].buffer.reusable();
@@ -134,34 +135,36 @@ class CpuExecutable final : public runtime::Executable {
       outputs.push_back(results.back().data());
     }
     runtime::Buffer workspace;
-    if (plan_.workspace_bytes) workspace = runtime::Buffer::allocate_host(plan_.workspace_bytes);
+    if (plan_->workspace_bytes) workspace = runtime::Buffer::allocate_host(plan_->workspace_bytes);
     CallState call;
     EmberServices services = {&services_parallel_for, &call,           &services_stack_new, &services_stack_push,
                               &services_stack_size,   &services_stack_entry, &services_host_callback};
-    int rc = code_.entry(inputs.data(), outputs.data(), workspace.data(), &services);
+    // Held for the call: a background build may replace the code meanwhile.
+    std::shared_ptr<const LoadedCode> code = code_->current();
+    int rc = code->function.entry(inputs.data(), outputs.data(), workspace.data(), &services);
     if (call.error) std::rethrow_exception(call.error);
     if (rc == EMBER_ERROR_MAX_STEPS) throw Error(ErrorKind::Runtime, describe(rc), "while");
     if (rc != EMBER_OK)
-      throw make_error(ErrorKind::Runtime, "cpu backend", "compiled code of ", plan_.function.name, ": ", describe(rc));
+      throw make_error(ErrorKind::Runtime, "cpu backend", "compiled code of ", plan_->function.name, ": ", describe(rc));
     return results;
   }
 
  private:
-  Plan plan_;  // keeps the constants the code points to alive
-  CompiledFunction code_;
+  std::shared_ptr<const Plan> plan_;
+  std::shared_ptr<TieredCode> code_;
 };
 
 class CpuCompiler final : public runtime::Compiler {
  public:
-  std::shared_ptr<runtime::Executable> compile(const ir::Function& f, const runtime::CompileOptions&) override {
-    PlanOptions options;
+  std::shared_ptr<runtime::Executable> compile(const ir::Function& f, const runtime::CompileOptions& options) override {
+    PlanOptions plan_options;
 #ifndef EMBER_HAVE_OPENBLAS
-    options.gemm_min_work = std::numeric_limits<int64_t>::max();  // no BLAS: every contraction as loops
+    plan_options.gemm_min_work = std::numeric_limits<int64_t>::max();  // no BLAS: every contraction as loops
 #endif
-    Plan plan = make_plan(f, options);
-    if (dump_enabled("plan")) dump("plan", f.name, plan.to_string());
-    CompiledFunction code = compile_plan(plan, CpuOptions{});
-    return std::make_shared<CpuExecutable>(std::move(plan), std::move(code));
+    auto plan = std::make_shared<const Plan>(make_plan(f, plan_options));
+    if (dump_enabled("plan")) dump("plan", f.name, plan->to_string());
+    std::string plan_key = "gemm_min_work " + std::to_string(plan_options.gemm_min_work);
+    return std::make_shared<CpuExecutable>(plan, obtain_code(plan, plan_key, options.tiered));
   }
 };
 

@@ -1,6 +1,5 @@
 // From a plan to native code: the emitters (kernel_emitter.cc, entry_emitter.cc) build MLIR with the C++
 // builders; here it is lowered to the LLVM dialect, translated to LLVM IR and handed to the JIT.
-#include <atomic>
 
 #include "lowering/cpu/emitters.h"
 #include "lowering/cpu/native_jit.h"
@@ -46,6 +45,22 @@ LLVM::LLVMFuncOp ModuleEmitter::declare(const std::string& name, mlir::Type resu
   return fn;
 }
 
+mlir::Value ModuleEmitter::literal_address(OpBuilder& b, const ir::Literal& lit) {
+  auto it = literals_.find(lit.bytes());
+  if (it == literals_.end()) {
+    OpBuilder::InsertionGuard guard(b_);
+    b_.setInsertionPointToStart(module_.getBody());
+    std::string bytes(static_cast<const char*>(lit.bytes()), lit.nbytes());
+    if (bytes.empty()) bytes.push_back(0);  // LLVM has no empty globals
+    auto type = LLVM::LLVMArrayType::get(b_.getI8Type(), bytes.size());
+    auto global = b_.create<LLVM::GlobalOp>(loc_, type, /*isConstant=*/true, LLVM::Linkage::Private,
+                                            "literal" + std::to_string(literals_.size()), b_.getStringAttr(bytes),
+                                            /*alignment=*/64);
+    it = literals_.emplace(lit.bytes(), global).first;
+  }
+  return b.create<LLVM::AddressOfOp>(loc_, it->second);
+}
+
 namespace {
 
 LogicalResult lower_to_llvm_dialect(MLIRContext& ctx, ModuleOp module) {
@@ -83,7 +98,8 @@ std::string print(Operation* op) {
 
 }  // namespace
 
-CompiledFunction compile_plan(const Plan& plan, const CpuOptions& options) {
+ObjectCode compile_plan_to_object(const Plan& plan, const CpuOptions& options) {
+  StageTimer timer(plan.function.name);
   MLIRContext ctx;
   ctx.loadDialect<arith::ArithDialect, math::MathDialect, scf::SCFDialect, cf::ControlFlowDialect,
                   func::FuncDialect, LLVM::LLVMDialect>();
@@ -92,26 +108,33 @@ CompiledFunction compile_plan(const Plan& plan, const CpuOptions& options) {
     diagnostics += d.str() + "\n";
     return success();
   });
-  static std::atomic<uint64_t> counter{0};
-  std::string name = "ember_entry_" + std::to_string(counter++);
-  ModuleEmitter emitter(ctx, plan, name);
+  ModuleEmitter emitter(ctx, plan, kEntrySymbol);
   ModuleOp module = emitter.module();
   OwningOpRef<ModuleOp> owner(module);  // frees the module also when emission throws
-  std::vector<std::unique_ptr<HostCallSite>> sites;
-  emitter.emit_entry(sites);
+  ObjectCode out;
+  emitter.emit_entry(out.host_call_sites);
+  timer.lap("emit mlir");
   auto fail = [&](const std::string& what) {
     throw Error(ErrorKind::Runtime, what + " for " + plan.function.name + ": " + diagnostics, "cpu backend");
   };
   if (dump_enabled("mlir")) dump("mlir", plan.function.name, print(module));
   if (failed(verify(module))) fail("generated MLIR does not verify");
   if (failed(lower_to_llvm_dialect(ctx, module))) fail("lowering MLIR to the LLVM dialect failed");
+  timer.lap("lower");
   registerBuiltinDialectTranslation(ctx);
   registerLLVMDialectTranslation(ctx);
-  auto llvm_context = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> llvm_module = translateModuleToLLVMIR(module, *llvm_context, name);
+  llvm::LLVMContext llvm_context;
+  std::unique_ptr<llvm::Module> llvm_module = translateModuleToLLVMIR(module, llvm_context, plan.function.name);
   if (!llvm_module) fail("translating MLIR to LLVM IR failed");
-  CompiledFunction out = jit_compile(std::move(llvm_context), std::move(llvm_module), name, options);
-  out.host_call_sites = std::move(sites);
+  timer.lap("translate");
+  out.object = emit_object(*llvm_module, options, timer);
+  return out;
+}
+
+CompiledFunction compile_plan(const Plan& plan, const CpuOptions& options) {
+  ObjectCode object = compile_plan_to_object(plan, options);
+  CompiledFunction out = load_object(object.object);
+  out.host_call_sites = std::move(object.host_call_sites);
   return out;
 }
 

@@ -16,7 +16,13 @@ using EntryPoint = int (*)(const void* const* inputs, void* const* outputs, void
 
 struct CpuOptions {
   std::string target_cpu;  // LLVM CPU name ("x86-64-v3"); empty: the host CPU with all its features
+  // 3: the full pipeline (O3, vectorisers, aggressive instruction selection). 1: the quick tier of tiered
+  // compilation (LLVM's O1 pipeline and fast instruction selection), a few times cheaper to build.
+  int opt_level = 3;
 };
+
+// The symbol of the entry point in every object file the backend produces.
+inline constexpr const char* kEntrySymbol = "ember_entry";
 
 // A pure_callback or debug_callback in the compiled code: what the host needs to call it (the code passes
 // the site's address to EmberServices::host_callback).
@@ -32,9 +38,28 @@ struct CompiledFunction {
   std::vector<std::unique_ptr<HostCallSite>> host_call_sites;  // the code points at these
 };
 
-// Emits the plan as MLIR, lowers it to LLVM IR, optimises and JIT-compiles it. Throws ember::Error
+// A plan compiled to a relocatable object file exporting kEntrySymbol.
+struct ObjectCode {
+  std::string object;
+  // Host callback sites the code points at: their addresses are in `object`, which is then valid only in
+  // this process (and must not be cached on disk).
+  std::vector<std::unique_ptr<HostCallSite>> host_call_sites;
+};
+
+// Emits the plan as MLIR, lowers it to LLVM IR, optimises and compiles it. Throws ember::Error
 // (NotImplemented) naming the op and dtype the backend cannot compile, and (Runtime) with MLIR's or LLVM's
 // diagnostics in the message when code generation fails.
+ObjectCode compile_plan_to_object(const Plan& plan, const CpuOptions& options);
+
+// Links an object file from compile_plan_to_object (or from the disk cache) into the process, in its own
+// namespace of symbols, and returns its entry point; the code is unloaded when the result's `code` goes.
+CompiledFunction load_object(const std::string& object);
+
+// What the generated code depends on besides the plan: LLVM's version and the target's triple, CPU and
+// features (part of the cache key).
+std::string target_description(const CpuOptions& options);
+
+// compile_plan_to_object + load_object.
 CompiledFunction compile_plan(const Plan& plan, const CpuOptions& options);
 
 }  // namespace ember::lowering::cpu

@@ -70,6 +70,10 @@ class ModuleEmitter {
   }
   ModuleOp module() { return module_; }
   LLVM::LLVMFuncOp declare(const std::string& name, mlir::Type result, std::vector<mlir::Type> args);
+  // The address of a literal's bytes, emitted at the builder's insertion point. The bytes are a constant
+  // global of the module (one per literal), so the code holds no address of this process and can be cached
+  // on disk or written to a shared object.
+  mlir::Value literal_address(OpBuilder& b, const ir::Literal& lit);
   // Emits the entry point (entry_emitter.cc); host callback sites it refers to go to `sites`.
   void emit_entry(std::vector<std::unique_ptr<HostCallSite>>& sites);
 
@@ -83,6 +87,7 @@ class ModuleEmitter {
   std::string name_;
   ModuleOp module_;
   std::map<std::string, LLVM::LLVMFuncOp> declared_;
+  std::map<const void*, LLVM::GlobalOp> literals_;  // by the literal's bytes
 };
 
 class KernelEmitter {

@@ -175,11 +175,8 @@ mlir::Value EntryEmitter::address_of(const Plan& plan, const Env& env, ir::Value
     case Storage::Kind::Input: return env.params[size_t(s.index)];
     case Storage::Kind::Output: return env.results[size_t(s.index)];
     case Storage::Kind::Workspace: return offset(env.workspace, s.index);
-    case Storage::Kind::Constant: {
-      // Under jit the literal stays in the plan, which the executable keeps alive.
-      const ir::Literal& lit = ir::attr_literal(plan.body().ops[size_t(s.index)].attrs, 0);
-      return b_.create<LLVM::IntToPtrOp>(loc_, ptr(), c64(int64_t(reinterpret_cast<uintptr_t>(lit.bytes()))));
-    }
+    case Storage::Kind::Constant:
+      return m_.literal_address(b_, ir::attr_literal(plan.body().ops[size_t(s.index)].attrs, 0));
     case Storage::Kind::None: break;
   }
   throw Error(ErrorKind::Runtime, "plan has no storage for %" + std::to_string(v.id), "cpu backend");

@@ -204,12 +204,8 @@ Scalar KernelEmitter::load_literal(const ir::Literal& lit, DType d, const Index&
     std::memcpy(&bits, lit.bytes(), ir::dtype_size(d));
     return constant_bits(d, bits);
   }
-  // Under jit the literal stays in memory and its address is a constant of the code (the executable keeps
-  // the literal alive).
   at(0);
-  auto ptr = LLVM::LLVMPointerType::get(&m_.ctx_);
-  Scalar address = i64(int64_t(reinterpret_cast<uintptr_t>(lit.bytes())));
-  Scalar base = make<LLVM::IntToPtrOp>(0, ptr, address.v);
+  Scalar base{m_.literal_address(b_, lit), 0};
   Scalar lin = linear(idx, lit.type.shape);
   return load_at(base, lin, d, lin.level);
 }

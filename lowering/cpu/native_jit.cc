@@ -10,13 +10,15 @@
 #include "runtime/support/sort.h"
 #include "runtime/support/complex_functions.h"
 #include "runtime/support/special_functions.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
-#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -87,71 +89,102 @@ Jit& jit() {
 }
 
 std::unique_ptr<llvm::TargetMachine> target_machine(const CpuOptions& options) {
+  jit();  // targets initialised
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder) fail("cannot target the host CPU", builder.takeError());
   if (!options.target_cpu.empty()) {
     builder->setCPU(options.target_cpu);
     builder->getFeatures() = llvm::SubtargetFeatures();
   }
-  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  builder->setCodeGenOptLevel(options.opt_level >= 3 ? llvm::CodeGenOptLevel::Aggressive : llvm::CodeGenOptLevel::None);
+  builder->setRelocationModel(llvm::Reloc::PIC_);  // the JIT places code anywhere; AOT links it into a .so
   auto tm = builder->createTargetMachine();
   if (!tm) fail("cannot create a target machine", tm.takeError());
   return std::move(*tm);
 }
 
-void optimise(llvm::Module& module, llvm::TargetMachine& tm) {
+void optimise(llvm::Module& module, llvm::TargetMachine& tm, int opt_level) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
   llvm::PipelineTuningOptions tuning;
-  tuning.LoopVectorization = true;
-  tuning.SLPVectorization = true;
+  tuning.LoopVectorization = opt_level >= 3;
+  tuning.SLPVectorization = opt_level >= 3;
+
   llvm::PassBuilder pb(&tm, tuning);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
+  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(opt_level >= 3 ? llvm::OptimizationLevel::O3
+                                                                                : llvm::OptimizationLevel::O1);
   mpm.run(module, mam);
 }
 
 }  // namespace
 
-CompiledFunction jit_compile(std::unique_ptr<llvm::LLVMContext> context, std::unique_ptr<llvm::Module> module,
-                             const std::string& entry_name, const CpuOptions& options) {
-  Jit& j = jit();
+std::string emit_object(llvm::Module& module, const CpuOptions& options, StageTimer& timer) {
   auto tm = target_machine(options);
-  module->setDataLayout(tm->createDataLayout());
-  module->setTargetTriple(tm->getTargetTriple().str());
+  timer.lap("target");
+  module.setDataLayout(tm->createDataLayout());
+  module.setTargetTriple(tm->getTargetTriple().str());
   // Every function gets the target's CPU and features, so the vectorisers use its full vector width.
-  for (llvm::Function& fn : *module) {
+  for (llvm::Function& fn : module) {
     if (fn.isDeclaration()) continue;
     fn.addFnAttr("target-cpu", tm->getTargetCPU());
     fn.addFnAttr("target-features", tm->getTargetFeatureString());
   }
-  optimise(*module, *tm);
+  optimise(module, *tm, options.opt_level);
+  timer.lap("optimise");
   if (dump_enabled("llvm")) {
     std::string text;
     llvm::raw_string_ostream out(text);
-    module->print(out, nullptr);
-    dump("llvm", entry_name, text);
+    module.print(out, nullptr);
+    dump("llvm", module.getName().str(), text);
   }
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream out(object);
+  llvm::legacy::PassManager codegen;
+  if (tm->addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile))
+    throw Error(ErrorKind::Runtime, "the target cannot emit object files", "cpu backend");
+  codegen.run(module);
+  timer.lap("codegen");
+  return std::string(object.begin(), object.end());
+}
 
+std::string target_description(const CpuOptions& options) {
+  auto tm = target_machine(options);
+  return "llvm " LLVM_VERSION_STRING " " + tm->getTargetTriple().str() + " " + tm->getTargetCPU().str() + " " +
+         tm->getTargetFeatureString().str();
+}
+
+CompiledFunction load_object(const std::string& object) {
+  Jit& j = jit();
   std::lock_guard<std::mutex> lock(j.mutex);
-  // Each function's symbols are renamed apart by the caller (entry_name is unique); the resource tracker
-  // frees the code when the executable goes away.
-  auto tracker = j.lljit->getMainJITDylib().createResourceTracker();
-  if (auto err = j.lljit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
-    fail("cannot add the module to the JIT", std::move(err));
-  auto symbol = j.lljit->lookup(entry_name);
-  if (!symbol) fail("cannot compile " + entry_name, symbol.takeError());
+  // Each object gets its own JITDylib, so every object can export the same entry symbol (and a cached
+  // object needs no renaming); the runtime symbols come from the main one.
+  auto dylib = j.lljit->createJITDylib("ember_code_" + std::to_string(j.counter++));
+  if (!dylib) fail("cannot create a JITDylib", dylib.takeError());
+  llvm::orc::JITDylib* jd = &*dylib;
+  jd->addToLinkOrder(j.lljit->getMainJITDylib());
+  auto release = [jd] { llvm::consumeError(jit().lljit->getExecutionSession().removeJITDylib(*jd)); };
+  auto buffer = llvm::MemoryBuffer::getMemBufferCopy(object, jd->getName());
+  if (auto err = j.lljit->addObjectFile(*jd, std::move(buffer))) {
+    release();
+    fail("cannot add the object file to the JIT", std::move(err));
+  }
+  auto symbol = j.lljit->lookup(*jd, kEntrySymbol);
+  if (!symbol) {
+    release();
+    fail("cannot link the object file", symbol.takeError());
+  }
   CompiledFunction out;
   out.entry = symbol->toPtr<EntryPoint>();
-  out.code = std::shared_ptr<void>(nullptr, [tracker](void*) {
+  out.code = std::shared_ptr<void>(nullptr, [release](void*) {
     std::lock_guard<std::mutex> lock(jit().mutex);
-    llvm::consumeError(tracker->remove());
+    release();
   });
   return out;
 }

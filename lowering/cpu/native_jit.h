@@ -1,22 +1,22 @@
-// The one ORC LLJIT of the process: optimises LLVM modules for the host (or a named CPU) with the new pass
-// manager at O3 and compiles them. Internal to lowering/cpu; only LLVM types forward-declared here.
+// LLVM's half of the CPU backend: optimises LLVM modules for the host (or a named CPU) with the new pass
+// manager and compiles them to object files; the one ORC LLJIT of the process links those (compile.h's
+// load_object). Internal to lowering/cpu; only LLVM types forward-declared here.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "lowering/cpu/compile.h"
+#include "lowering/plan/dump.h"
 
 namespace llvm {
-class LLVMContext;
 class Module;
 }  // namespace llvm
 
 namespace ember::lowering::cpu {
 
-// Compiles `module` and returns its symbol `entry_name` together with the owner of the code (removing it
-// from the JIT when released). EMBER_DUMP=llvm prints the optimised module to stderr.
-CompiledFunction jit_compile(std::unique_ptr<llvm::LLVMContext> context, std::unique_ptr<llvm::Module> module,
-                             const std::string& entry_name, const CpuOptions& options);
+// Optimises `module` (in place) for the host or options.target_cpu at options.opt_level and compiles it to a
+// relocatable object file. EMBER_DUMP=llvm prints the optimised module to stderr.
+std::string emit_object(llvm::Module& module, const CpuOptions& options, StageTimer& timer);
 
 }  // namespace ember::lowering::cpu

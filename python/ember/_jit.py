@@ -41,6 +41,7 @@ def jit(
     donate_argnames: str | Iterable[str] = (),
     backend: str | None = None,
     device: Any = None,
+    compiler_options: dict | None = None,
 ):
     """Compiles `fun` for each new input signature and runs the cached code afterwards.
 
@@ -70,6 +71,15 @@ def jit(
         default.
     device : Device or str, optional
         The device to run on (the CPU today).
+    compiler_options : dict, optional
+        ``{"tiered": bool}``: tiered compilation (the "cpu" backend). When on, a function whose optimised code
+        is in neither the in-process nor the disk cache first runs a quick build (a few times cheaper to
+        compile, slower to run) while the optimised build runs on a background thread and replaces it.
+        The default is on; the environment variable EMBER_TIERED=0 turns it off by default.
+
+    Compiled code is cached in memory and on disk (EMBER_CACHE_DIR, default ~/.cache/ember;
+    EMBER_DISK_CACHE=0 turns the disk cache off, EMBER_CACHE_MAX_MB bounds it), keyed by everything that
+    changes the code, so another process running the same function does not compile it again.
 
     Examples
     --------
@@ -87,6 +97,7 @@ def jit(
             donate_argnames=donate_argnames,
             backend=backend,
             device=device,
+            compiler_options=compiler_options,
         )
     if not callable(fun):
         raise TypeError(f"[jit] expected a callable, got {type(fun).__name__}")
@@ -101,9 +112,17 @@ def jit(
     if not name.isidentifier():
         name = "f"
     jitted = _core.JitFunction(fun, sorted(nums), sorted(argnames), sorted(donated_nums), sorted(donated_names),
-                               backend or _DEFAULT_BACKEND, names, name)
+                               backend or _DEFAULT_BACKEND, names, name, _tiered(compiler_options))
     functools.update_wrapper(jitted, fun, updated=())
     return jitted
+
+
+def _tiered(compiler_options: dict | None) -> bool:
+    options = dict(compiler_options or {})
+    tiered = options.pop("tiered", os.environ.get("EMBER_TIERED", "1") != "0")
+    if options:
+        raise ValueError(f"[jit] unknown compiler_options {sorted(options)} (known: 'tiered')")
+    return bool(tiered)
 
 
 def _nums_and_names(names: list[str], argnums, argnames) -> tuple[set, set]:

@@ -39,8 +39,8 @@ struct Entry {
 class JitFunction {
  public:
   JitFunction(py::object fun, std::vector<int> static_argnums, std::vector<std::string> static_argnames,
-              std::vector<int> donate_argnums, std::vector<std::string> donate_argnames, std::string backend, std::vector<std::string> arg_names,
-              std::string name)
+              std::vector<int> donate_argnums, std::vector<std::string> donate_argnames, std::string backend,
+              std::vector<std::string> arg_names, std::string name, bool tiered)
       : fun_(std::move(fun)),
         static_argnums_(std::move(static_argnums)),
         static_argnames_(std::move(static_argnames)),
@@ -48,7 +48,8 @@ class JitFunction {
         donate_argnames_(std::move(donate_argnames)),
         backend_(std::move(backend)),
         arg_names_(std::move(arg_names)),
-        name_(std::move(name)) {
+        name_(std::move(name)),
+        tiered_(tiered) {
     runtime::get_compiler(backend_);  // unknown backends fail at decoration time
   }
 
@@ -228,7 +229,9 @@ class JitFunction {
     auto it = cache_.find(p.key);
     if (it != cache_.end()) return it->second;
     Entry e = trace(p, args, kwargs);
-    e.executable = runtime::get_compiler(backend_).compile(e.function, runtime::CompileOptions{});
+    runtime::CompileOptions options;
+    options.tiered = tiered_;
+    e.executable = runtime::get_compiler(backend_).compile(e.function, options);
     return cache_.emplace(std::move(p.key), std::move(e)).first->second;
   }
 
@@ -240,6 +243,7 @@ class JitFunction {
   std::string backend_;
   std::vector<std::string> arg_names_;
   std::string name_;
+  bool tiered_;
   std::unordered_map<CallKey, Entry, CallKeyHash, CallKeyEq> cache_;
   size_t num_traces_ = 0;
 };
@@ -249,7 +253,7 @@ class JitFunction {
 void init_jit(py::module_& m) {
   py::class_<JitFunction>(m, "JitFunction", py::dynamic_attr())
       .def(py::init<py::object, std::vector<int>, std::vector<std::string>, std::vector<int>,
-                    std::vector<std::string>, std::string, std::vector<std::string>, std::string>())
+                    std::vector<std::string>, std::string, std::vector<std::string>, std::string, bool>())
       .def("__call__", &JitFunction::call)
       .def("trace_ir", &JitFunction::trace_ir)
       .def("_cache_size", &JitFunction::cache_size)

@@ -1,6 +1,7 @@
 // The extension module ember._core: error translation, source locations, and the module sections.
 #ifdef EMBER_HAVE_CPU_BACKEND
 #include "lowering/cpu/backend.h"
+#include "lowering/cpu/code_cache.h"
 #endif
 #include "bindings.h"
 // After Python.h (pulled in by pybind11).
@@ -96,5 +97,9 @@ PYBIND11_MODULE(_core, m) {
   ember::python::init_callbacks(m);
 #ifdef EMBER_HAVE_CPU_BACKEND
   ember::lowering::cpu::register_cpu_backend();
+  m.def("_cpu_compile_stats", &ember::lowering::cpu::compile_stats,
+        "Counters of the cpu backend's builds and cache hits since start-up (lowering/cpu/code_cache.h).");
+  m.def("_wait_for_background_builds", &ember::lowering::cpu::wait_for_background_builds,
+        py::call_guard<py::gil_scoped_release>(), "Blocks until tiered compilation's queued builds have landed.");
 #endif
 }

@@ -1,0 +1,299 @@
+"""The speed targets of "CPU compiler II": ember's cpu backend against NumPy and JAX (CPU), side by side in one
+run, with the machine's triad bandwidth measured in the same run.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/speed_targets.py
+
+JAX is optional (pip install jax; the benchmark only). Repeats of the contenders are interleaved; tables show
+median times and speedups (the other's median over ember's: above 1, ember is faster). Markdown output, as
+pasted into docs/benchmarks.md. A benchmark, never a test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+# A cache directory of this run: "cold" must mean cold.
+os.environ["EMBER_CACHE_DIR"] = tempfile.mkdtemp(prefix="ember-bench-cache-")
+
+import numpy as np  # noqa: E402
+
+import ember as em  # noqa: E402
+import ember.numpy as enp  # noqa: E402
+
+try:
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+except ImportError:
+    jax = None
+
+REPEATS = 9
+
+TRIAD_C = textwrap.dedent(
+    """
+    #include <omp.h>
+    #include <stdio.h>
+    #include <stdlib.h>
+    int main(void) {
+      const long n = 20000000;
+      double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
+      #pragma omp parallel for
+      for (long i = 0; i < n; ++i) a[i] = 0, b[i] = 1, c[i] = 2;
+      double best = 1e30;
+      for (int r = 0; r < 20; ++r) {
+        double t = omp_get_wtime();
+        #pragma omp parallel for
+        for (long i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];
+        t = omp_get_wtime() - t;
+        if (t < best) best = t;
+      }
+      printf("%f\\n", 3.0 * n * sizeof(double) / best / 1e9 + a[n / 2] * 0);
+      return 0;
+    }
+    """
+)
+
+
+def triad_bandwidth() -> float | None:
+    """GB/s of the STREAM triad in C on all cores (OpenMP), or None without a C compiler."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        return None
+    with tempfile.TemporaryDirectory() as d:
+        src, exe = os.path.join(d, "triad.c"), os.path.join(d, "triad")
+        with open(src, "w") as f:
+            f.write(TRIAD_C)
+        subprocess.run([cc, "-O3", "-march=native", "-fopenmp", src, "-o", exe], check=True)
+        return float(subprocess.run([exe], capture_output=True, text=True, check=True).stdout)
+
+
+def calls_per_repeat(f, min_time=0.05):
+    """How many calls take at least `min_time` seconds (after a warm-up call, which also compiles)."""
+    f()
+    n = 1
+    while True:
+        t = time.perf_counter()
+        for _ in range(n):
+            f()
+        if time.perf_counter() - t >= min_time:
+            return n
+        n *= 2
+
+
+def medians(contenders: dict) -> dict:
+    """Median seconds per call of each zero-argument callable, repeats interleaved."""
+    calls = {k: calls_per_repeat(f) for k, f in contenders.items()}
+    times = {k: [] for k in contenders}
+    for _ in range(REPEATS):
+        for k, f in contenders.items():
+            t = time.perf_counter()
+            for _ in range(calls[k]):
+                f()
+            times[k].append((time.perf_counter() - t) / calls[k])
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def fmt(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    return f"{seconds * 1e3:.2f} ms"
+
+
+def ember_call(f, *args):
+    return lambda: f(*args)
+
+
+def jax_call(f, *args):
+    args = [jax.device_put(a) for a in args]
+    return lambda: jax.block_until_ready(f(*args))
+
+
+# ---- workloads
+
+
+def gelu(m):
+    return lambda x: 0.5 * x * (1 + m.tanh(0.7978845608 * (x + 0.044715 * x**3)))
+
+
+def softmax(m):
+    def f(x):
+        e = m.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    return f
+
+
+def layernorm(m):
+    def f(x):
+        mean = x.mean(axis=-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+        return (x - mean) / m.sqrt(var + 1e-5)
+
+    return f
+
+
+def gelu_np(x):
+    return 0.5 * x * (1 + np.tanh(np.float32(0.7978845608) * (x + np.float32(0.044715) * x**3)))
+
+
+def softmax_np(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def layernorm_np(x):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + np.float32(1e-5))
+
+
+def mlp_step(m, value_and_grad):
+    def loss(params, x, labels):
+        w1, b1, w2, b2 = params
+        h = m.tanh(x @ w1 + b1)
+        logits = h @ w2 + b2
+        shifted = logits - logits.max(axis=-1, keepdims=True)
+        logp = shifted - m.log(m.exp(shifted).sum(axis=-1, keepdims=True))
+        return -(logp * labels).sum() / x.shape[0]
+
+    def step(params, x, labels):
+        value, grads = value_and_grad(loss)(params, x, labels)
+        return value, [p - 0.1 * g for p, g in zip(params, grads)]
+
+    return step
+
+
+def per_sample_grads(m, grad, vmap):
+    def loss(w, x, y):
+        return (x @ w - y) ** 2
+
+    return vmap(grad(loss), in_axes=(None, 0, 0))
+
+
+def row(name, t, extra=""):
+    cells = " | ".join(fmt(t[k]) if k in t else "—" for k in ("ember", "numpy", "jax"))
+    speedups = " | ".join(f"{t[k] / t['ember']:.2f}x" if k in t else "—" for k in ("numpy", "jax"))
+    print(f"| {name} | {cells} | {speedups} | {extra} |")
+
+
+def main():
+    rng = np.random.default_rng(0)
+    triad = triad_bandwidth()
+    print(f"Triad (C, OpenMP, {os.cpu_count()} threads): {triad:.1f} GB/s\n" if triad else "Triad: no C compiler\n")
+    print("| workload | ember | NumPy | JAX | vs NumPy | vs JAX | notes |")
+    print("|---|---|---|---|---|---|---|")
+
+    def jit(f):
+        return em.jit(f, compiler_options={"tiered": False})
+
+    x = rng.standard_normal(10_000_000).astype(np.float32)
+    c = {"ember": ember_call(jit(gelu(enp)), x), "numpy": lambda: gelu_np(x)}
+    if jax:
+        c["jax"] = jax_call(jax.jit(gelu(jnp)), x)
+    t = medians(c)
+    gbs = 2 * x.nbytes / t["ember"] / 1e9
+    row("gelu (tanh form), 1e7 float32", t, f"{gbs:.1f} GB/s" + (f" = {gbs / triad:.0%} of triad" if triad else ""))
+
+    rows = rng.standard_normal((4096, 1024)).astype(np.float32)
+    for name, make, ref in (("softmax", softmax, softmax_np), ("layernorm", layernorm, layernorm_np)):
+        c = {"ember": ember_call(jit(make(enp)), rows), "numpy": lambda ref=ref: ref(rows)}
+        if jax:
+            c["jax"] = jax_call(jax.jit(make(jnp)), rows)
+        t = medians(c)
+        row(f"{name} over rows, (4096, 1024) float32", t, f"{2 * rows.nbytes / t['ember'] / 1e9:.1f} GB/s")
+
+    params = [rng.standard_normal((784, 512)).astype(np.float32) * 0.05, np.zeros(512, np.float32),
+              rng.standard_normal((512, 10)).astype(np.float32) * 0.05, np.zeros(10, np.float32)]
+    xb = rng.standard_normal((256, 784)).astype(np.float32)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 256)]
+    h = np.tanh(xb @ params[0])
+    g = rng.standard_normal((256, 10)).astype(np.float32)
+    gh = rng.standard_normal((256, 512)).astype(np.float32)
+
+    def products_alone():  # the step's matrix products in NumPy's OpenBLAS: forward, then the weight and input grads
+        xb @ params[0], h @ params[2], xb.T @ gh, h.T @ g, g @ params[2].T
+
+    c = {"ember": ember_call(jit(mlp_step(enp, em.value_and_grad)), params, xb, labels), "numpy": products_alone}
+    if jax:
+        c["jax"] = jax_call(jax.jit(mlp_step(jnp, jax.value_and_grad)), params, xb, labels)
+    t = medians(c)
+    row("MLP training step (256, 784-512-10)", t, "NumPy column: its matrix products alone")
+
+    w = rng.standard_normal(100).astype(np.float32)
+    xs, ys = rng.standard_normal((64, 100)).astype(np.float32), rng.standard_normal(64).astype(np.float32)
+    c = {"ember": ember_call(jit(per_sample_grads(enp, em.grad, em.vmap)), w, xs, ys)}
+    if jax:
+        c["jax"] = jax_call(jax.jit(per_sample_grads(jnp, jax.grad, jax.vmap)), w, xs, ys)
+    row("per-sample gradients, batch 64, d=100", medians(c))
+
+    for dtype in (np.float32, np.float64):
+        a, b = rng.standard_normal((2, 1024, 1024)).astype(dtype)
+        c = {"ember": ember_call(jit(lambda p, q: p @ q), a, b), "numpy": lambda a=a, b=b: a @ b}
+        if jax:
+            c["jax"] = jax_call(jax.jit(lambda p, q: p @ q), a, b)
+        t = medians(c)
+        row(f"matmul 1024x1024 {np.dtype(dtype).name}", t, f"{2 * 1024**3 / t['ember'] / 1e9:.0f} GFLOP/s")
+
+    small = np.ones(8, np.float32)
+    small_ember = enp.asarray(small)
+    c = {"ember": ember_call(jit(lambda v: v + 1), small_ember), "numpy": lambda: np.add(small, 1)}
+    if jax:
+        c["jax"] = jax_call(jax.jit(lambda v: v + 1), small)
+    row("per-call overhead, cached jit of x + 1 (8 elements)", medians(c))
+
+    print()
+    compile_latency(rng)
+
+
+def fifty_ops(scale):
+    """A 50-op elementwise/reduction function (the IR has 50 ops; `scale` makes each one distinct)."""
+
+    def f(x, y):
+        for i in range(5):
+            x = enp.tanh(x * scale + y) * 0.5 + enp.sin(x)
+            x = x - x.mean(axis=-1, keepdims=True)
+        return x
+
+    return f
+
+
+def compile_latency(rng, samples=9):
+    x, y = rng.standard_normal((2, 64, 256)).astype(np.float32)
+    n_ops = sum(" = " in line for line in str(em.make_ir(fifty_ops(1.0))(x, y)).splitlines())
+    results = {}
+    for label, options in (("cold, tiered (quick build first)", {"tiered": True}),
+                           ("cold, optimised build", {"tiered": False})):
+        times = []
+        for s in range(samples):
+            f = em.jit(fifty_ops(1.0 + s / 100 + len(results)), compiler_options=options)
+            t = time.perf_counter()
+            f(x, y)
+            times.append(time.perf_counter() - t)
+            em._core._wait_for_background_builds()
+        results[label] = statistics.median(times)
+    # From the disk cache: a new jit object for a function compiled before, whose code is no longer in memory.
+    times = []
+    for s in range(samples):
+        t = time.perf_counter()
+        em.jit(fifty_ops(1.0 + s / 100 + 1), compiler_options={"tiered": False})(x, y)
+        times.append(time.perf_counter() - t)
+    results["from the disk cache"] = statistics.median(times)
+    stats = em._core._cpu_compile_stats()
+    print(f"Compile latency, first call of a {n_ops}-op function on (64, 256) float32 (median of {samples}):\n")
+    print("| case | first call |")
+    print("|---|---|")
+    for label, t in results.items():
+        print(f"| {label} | {fmt(t)} |")
+    print(f"\nBuild counters: {stats}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
