@@ -119,6 +119,8 @@ class KernelEmitter {
   Scalar mul_const(Scalar a, int64_t c) { return c == 1 ? a : mul(a, i64(c)); }
   Scalar linear(const Index& idx, const ir::Shape& shape);
   Index delinearize(Scalar linear, const ir::Shape& shape);
+  // The index into a reshape's operand (shape `in`) of the result's element at `idx` (shape `out`).
+  Index reshape_index(const Index& idx, const ir::Shape& out, const ir::Shape& in);
 
   // -- values
   mlir::Type reg_type(DType d, const ir::Op* op = nullptr);

@@ -59,6 +59,42 @@ Index KernelEmitter::delinearize(Scalar lin, const ir::Shape& shape) {
   return out;
 }
 
+Index KernelEmitter::reshape_index(const Index& idx, const ir::Shape& out, const ir::Shape& in) {
+  if (ir::num_elements(out) == 0) return delinearize(linear(idx, out), in);
+  // Dims of size 1 have index 0; the others are matched in groups of equal size products. A group of one dim
+  // on each side keeps its index as it is, so a reshape that only adds or drops unit dims (or splits and merges
+  // inner dims) leaves the outer indices, and what is hoisted on them, alone.
+  std::vector<size_t> od, id;
+  for (size_t d = 0; d < out.size(); ++d)
+    if (out[d] != 1) od.push_back(d);
+  for (size_t d = 0; d < in.size(); ++d)
+    if (in[d] != 1) id.push_back(d);
+  Index sub(in.size());
+  for (size_t d = 0; d < in.size(); ++d)
+    if (in[d] == 1) sub[d] = i64(0);
+  size_t a = 0, c = 0;
+  while (a < od.size() && c < id.size()) {
+    size_t a_end = a + 1, c_end = c + 1;
+    int64_t po = out[od[a]], pi = in[id[c]];
+    while (po != pi) {
+      if (po < pi) po *= out[od[a_end++]];
+      else pi *= in[id[c_end++]];
+    }
+    if (a_end - a == 1 && c_end - c == 1) {
+      sub[id[c]] = idx[od[a]];
+    } else {
+      ir::Shape out_group, in_group;
+      Index group_idx;
+      for (size_t k = a; k < a_end; ++k) out_group.push_back(out[od[k]]), group_idx.push_back(idx[od[k]]);
+      for (size_t k = c; k < c_end; ++k) in_group.push_back(in[id[k]]);
+      Index parts = delinearize(linear(group_idx, out_group), in_group);
+      for (size_t k = c; k < c_end; ++k) sub[id[k]] = parts[k - c];
+    }
+    a = a_end, c = c_end;
+  }
+  return sub;
+}
+
 mlir::Type KernelEmitter::reg_type(DType d, const ir::Op* op) {
   switch (d) {
     case DType::Bool: return b_.getI1Type();
@@ -769,10 +805,8 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
         sub[i] = in[i] == 1 ? i64(0) : idx[size_t(bd[i])];
       return operand_at(0, sub);
     }
-    case Prim::Reshape: {
-      Scalar lin = linear(idx, rt.shape);
-      return operand_at(0, delinearize(lin, body_.type(op.operands[0]).shape));
-    }
+    case Prim::Reshape:
+      return operand_at(0, reshape_index(idx, rt.shape, body_.type(op.operands[0]).shape));
     case Prim::Transpose: {
       const auto& perm = ir::attr_ints(a, 0);
       Index sub(perm.size());
@@ -1162,6 +1196,14 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
   std::function<std::vector<mlir::Value>(size_t, std::vector<mlir::Value>)> nest =
       [&](size_t dim, std::vector<mlir::Value> accs) -> std::vector<mlir::Value> {
     if (dim == extents.size()) return combine(accs, ivs);
+    if (extents[dim] == 1) {
+      // No loop for a dim of size 1 (vmap of a vector product makes many): its index is the constant 0, so
+      // what the operand computes from it is still hoisted as far out as the rest of its index allows.
+      ivs.push_back(i64(0));
+      std::vector<mlir::Value> next = nest(dim + 1, accs);
+      ivs.pop_back();
+      return next;
+    }
     int outer = int(levels_.size()) - 1;
     Scalar lb = i64(0), ub = i64(extents[dim]), step = i64(1);
     at(outer);
