@@ -63,11 +63,14 @@ class JitFunction {
                   "jit");
     Entry& e = lookup(p, args, kwargs);
     // Donated ember arrays give their buffers up now, so that the call may hold the only reference.
-    for (size_t i = 0; i < p.leaves.size(); ++i)
-      if (p.donated[i] && py::isinstance<Tensor>(p.leaf_objects[i])) {
-        Tensor& held = p.leaf_objects[i].cast<Tensor&>();
-        if (held.is_concrete()) held.mark_donated();
-      }
+    if (!donate_argnums_.empty() || !donate_argnames_.empty()) {
+      describe_leaves(p);
+      for (size_t i = 0; i < p.leaves.size(); ++i)
+        if (p.donated[i] && py::isinstance<Tensor>(p.leaf_objects[i])) {
+          Tensor& held = p.leaf_objects[i].cast<Tensor&>();
+          if (held.is_concrete()) held.mark_donated();
+        }
+    }
     std::vector<Tensor> outputs;
     {
       // Compiled code may run for long and on many threads; host callbacks take the GIL back themselves.
@@ -95,7 +98,13 @@ class JitFunction {
     CallKey key;
     std::vector<Tensor> leaves;
     std::vector<py::object> leaf_objects;  // what the caller passed, by leaf
-    std::vector<bool> donated;             // by leaf: under a donated argument
+    // The dynamic arguments: positional ones (with their positions), then keyword ones by name.
+    size_t nargs = 0;  // positional arguments, static ones included
+    py::list dyn_args;
+    std::vector<size_t> dyn_positions;
+    std::vector<std::pair<std::string, py::object>> dyn_kwargs;
+    // By leaf, filled by describe_leaves() only where needed (tracing, donation): off the cached-call path.
+    std::vector<bool> donated;
     std::vector<std::string> leaf_names;
   };
 
@@ -118,9 +127,9 @@ class JitFunction {
 
   Prepared prepare(const py::args& args, const py::kwargs& kwargs) {
     Prepared p;
-    py::list dyn_args, statics;
-    std::vector<std::string> dyn_names;
-    std::vector<bool> dyn_donated;
+    py::list& dyn_args = p.dyn_args;
+    py::list statics;
+    p.nargs = args.size();
     for (size_t i = 0; i < args.size(); ++i) {
       bool named_static = i < arg_names_.size() && is_static_name(arg_names_[i]);
       bool is_static = is_static_position(i, args.size()) || named_static;
@@ -130,8 +139,7 @@ class JitFunction {
         statics.append(py::make_tuple(i, args[i]));
       } else {
         dyn_args.append(args[i]);
-        dyn_names.push_back(i < arg_names_.size() ? arg_names_[i] : "arg" + std::to_string(i));
-        dyn_donated.push_back(is_donated_position(i, args.size()));
+        p.dyn_positions.push_back(i);
       }
     }
     py::dict dyn_kwargs;
@@ -145,6 +153,7 @@ class JitFunction {
         statics.append(py::make_tuple(k, v));
       } else {
         dyn_kwargs[py::str(k)] = v;
+        p.dyn_kwargs.emplace_back(k, v);
       }
     }
     // Static values must be hashable, as in JAX: they are part of the cache key.
@@ -158,31 +167,14 @@ class JitFunction {
     }
     std::vector<py::object>& leaves = p.leaf_objects;
     p.key.structure = PyTreeDef::flatten(py::make_tuple(dyn_args, dyn_kwargs), leaves);
-    // Leaf names for error messages: positional args first (flattened in order), then keyword args.
-    for (size_t i = 0; i < dyn_args.size(); ++i) {
-      std::vector<py::object> sub;
-      PyTreeDef::flatten(dyn_args[i], sub);
-      for (size_t j = 0; j < sub.size(); ++j) {
-        p.leaf_names.push_back(sub.size() == 1 ? dyn_names[i] : dyn_names[i] + "[leaf " + std::to_string(j) + "]");
-        p.donated.push_back(dyn_donated[i]);
-      }
-    }
-    for (auto& [k, v] : sorted_kwargs)
-      if (!is_static_name(k)) {
-        std::vector<py::object> sub;
-        PyTreeDef::flatten(v, sub);
-        for (size_t j = 0; j < sub.size(); ++j) {
-          p.leaf_names.push_back(sub.size() == 1 ? k : k + "[leaf " + std::to_string(j) + "]");
-          p.donated.push_back(is_donated_name(k));
-        }
-      }
     p.key.statics = py::tuple(statics);
     size_t h = p.key.structure.hash();
+    p.leaves.reserve(leaves.size());
     for (py::handle leaf_obj : leaves) {
       // ShapeDtypeStruct leaves trace (make_ir) but cannot run.
       bool abstract = py::isinstance<ir::Type>(leaf_obj);
       p.leaves.push_back(abstract ? Tensor() : to_tensor(leaf_obj));
-      p.key.types.push_back(frontend::parameter_type(leaf_type(leaf_obj)));
+      p.key.types.push_back(frontend::parameter_type(abstract ? leaf_obj.cast<ir::Type>() : p.leaves.back().type()));
       p.abstract = p.abstract || abstract;
       h = ir::hash_combine(h, ir::hash_value(p.key.types.back()));
     }
@@ -191,7 +183,28 @@ class JitFunction {
     return p;
   }
 
-  Entry trace(const Prepared& p, const py::args& args, const py::kwargs& kwargs) {
+  // Fills p.leaf_names (for error messages: the argument's name, with the leaf's position inside a pytree)
+  // and p.donated.
+  void describe_leaves(Prepared& p) const {
+    if (!p.leaf_names.empty() || p.leaf_objects.empty()) return;
+    auto add = [&](py::handle arg, const std::string& name, bool donated) {
+      std::vector<py::object> sub;
+      PyTreeDef::flatten(arg, sub);
+      for (size_t j = 0; j < sub.size(); ++j) {
+        p.leaf_names.push_back(sub.size() == 1 ? name : name + "[leaf " + std::to_string(j) + "]");
+        p.donated.push_back(donated);
+      }
+    };
+    for (size_t i = 0; i < p.dyn_positions.size(); ++i) {
+      size_t pos = p.dyn_positions[i];
+      add(p.dyn_args[i], pos < arg_names_.size() ? arg_names_[pos] : "arg" + std::to_string(pos),
+          is_donated_position(pos, p.nargs));
+    }
+    for (auto& [k, v] : p.dyn_kwargs) add(v, k, is_donated_name(k));
+  }
+
+  Entry trace(Prepared& p, const py::args& args, const py::kwargs& kwargs) {
+    describe_leaves(p);
     frontend::TraceScope scope(name_);
     std::vector<py::object> tracers;
     for (size_t i = 0; i < p.leaves.size(); ++i)

@@ -50,7 +50,9 @@ void PyTreeDef::flatten_into(py::handle obj, std::vector<py::object>& leaves, py
   } else if (PyDict_CheckExact(obj.ptr())) {
     node.kind = Kind::Dict;
     py::dict d = py::reinterpret_borrow<py::dict>(obj);
-    py::list keys = py::module_::import("builtins").attr("sorted")(d.attr("keys")());
+    // Sorted keys, as JAX (no module lookup: this runs on every jitted call, for the keyword arguments).
+    py::list keys = py::reinterpret_steal<py::list>(PyDict_Keys(d.ptr()));
+    if (PyList_Sort(keys.ptr()) != 0) throw py::error_already_set();
     for (py::handle k : keys) recurse(d[k]);
     node.arity = int(keys.size());
     node.data = keys;
