@@ -67,7 +67,7 @@ def main(repeats=7):
     print("| workload | cpu backend | interpreter | NumPy | cpu / interpreter | cpu / NumPy |")
     print("|---|---|---|---|---|---|")
     for name, f, f_np, x in cases:
-        contenders = {"cpu": em.jit(f, backend="cpu"), "interpreter": em.jit(f), "numpy": f_np}
+        contenders = {"cpu": em.jit(f, backend="cpu"), "interpreter": em.jit(f, backend="interpreter"), "numpy": f_np}
         calls = {k: calls_per_repeat(g, x) for k, g in contenders.items()}
         times = {k: [] for k in contenders}
         for _ in range(repeats):

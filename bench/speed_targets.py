@@ -108,6 +108,8 @@ def fmt(seconds: float) -> str:
 
 
 def ember_call(f, *args):
+    # Arguments as ember arrays, as JAX's are device arrays: a NumPy argument would be copied on every call.
+    args = [[enp.asarray(a) for a in x] if isinstance(x, list) else enp.asarray(x) for x in args]
     return lambda: f(*args)
 
 
@@ -243,8 +245,7 @@ def main():
         row(f"matmul 1024x1024 {np.dtype(dtype).name}", t, f"{2 * 1024**3 / t['ember'] / 1e9:.0f} GFLOP/s")
 
     small = np.ones(8, np.float32)
-    small_ember = enp.asarray(small)
-    c = {"ember": ember_call(jit(lambda v: v + 1), small_ember), "numpy": lambda: np.add(small, 1)}
+    c = {"ember": ember_call(jit(lambda v: v + 1), small), "numpy": lambda: np.add(small, 1)}
     if jax:
         c["jax"] = jax_call(jax.jit(lambda v: v + 1), small)
     row("per-call overhead, cached jit of x + 1 (8 elements)", medians(c))

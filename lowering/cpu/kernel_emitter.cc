@@ -1221,7 +1221,53 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
     levels_[size_t(outer)].before = previous;
     return std::vector<mlir::Value>(loop.getResults().begin(), loop.getResults().end());
   };
-  std::vector<mlir::Value> result = nest(0, init);
+  // A float max/min over one long dim carries kLanes accumulators through a loop unrolled kLanes times:
+  // the compare-and-select chain then has independent links that LLVM's SLP vectoriser packs into vectors
+  // (a single chain neither vectorises nor hides its latency). The lanes meet in a tree (lane l and l + s,
+  // s halving), as the interpreter's lanes do, then the tail runs in order.
+  constexpr int kLanes = 8;
+  bool lanes = (op.prim == Prim::ReduceMax || op.prim == Prim::ReduceMin) && is_float(acc_d) && !complex &&
+               extents.size() == 1 && extents[0] >= 4 * kLanes;
+  auto lane_loop = [&](std::vector<mlir::Value> accs) -> mlir::Value {
+    int64_t n = extents[0], main = n / kLanes * kLanes;
+    int outer = int(levels_.size()) - 1;
+    Scalar lb = i64(0), ub = i64(main), step = i64(kLanes);
+    at(outer);
+    auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, step.v, std::vector<mlir::Value>(kLanes, accs[0]));
+    Operation* previous = levels_[size_t(outer)].before;
+    levels_[size_t(outer)].before = loop;
+    levels_.push_back(Level{loop.getBody(), nullptr, next_level_id_++});
+    Scalar base{loop.getInductionVar(), int(levels_.size()) - 1};
+    std::vector<mlir::Value> next;
+    for (int l = 0; l < kLanes; ++l) {
+      ivs = {add_const(base, l)};
+      next.push_back(combine({loop.getRegionIterArgs()[size_t(l)]}, ivs)[0]);
+    }
+    b_.setInsertionPointToEnd(loop.getBody());
+    b_.create<scf::YieldOp>(loc_, next);
+    levels_.pop_back();
+    levels_[size_t(outer)].before = previous;
+    std::vector<Scalar> lane;
+    for (mlir::Value r : loop.getResults()) lane.push_back(Scalar{r, outer});
+    for (int stride = kLanes / 2; stride > 0; stride /= 2)
+      for (int l = 0; l < stride; ++l) lane[size_t(l)] = extreme(op.prim == Prim::ReduceMax, acc_d, lane[size_t(l)], lane[size_t(l + stride)]);
+    if (main == n) return lane[0].v;
+    // The tail, in order.
+    Scalar tail_lb = i64(main), tail_ub = i64(n), one = i64(1);
+    at(outer);
+    auto tail = b_.create<scf::ForOp>(loc_, tail_lb.v, tail_ub.v, one.v, ValueRange{lane[0].v});
+    levels_[size_t(outer)].before = tail;
+    levels_.push_back(Level{tail.getBody(), nullptr, next_level_id_++});
+    ivs = {Scalar{tail.getInductionVar(), int(levels_.size()) - 1}};
+    std::vector<mlir::Value> last = combine({tail.getRegionIterArgs()[0]}, ivs);
+    b_.setInsertionPointToEnd(tail.getBody());
+    b_.create<scf::YieldOp>(loc_, last);
+    levels_.pop_back();
+    levels_[size_t(outer)].before = previous;
+    ivs.clear();
+    return tail.getResult(0);
+  };
+  std::vector<mlir::Value> result = lanes ? std::vector<mlir::Value>{lane_loop(init)} : nest(0, init);
   levels_ = std::move(saved);
   if (is_arg) {
     Scalar i{result[1], top};
