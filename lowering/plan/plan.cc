@@ -90,6 +90,103 @@ bool is_gemm_candidate(const Body& body, const Op& op, const PlanOptions& option
   return product(out, nb, out.size()) * k >= options.gemm_min_work;
 }
 
+// A dot_general done by BLAS that reads a transpose reads the transpose's operand instead, its dimension
+// numbers mapped through the permutation: BLAS then transposes on the fly where a kernel would have written
+// the transposed operand out (x.T @ g in every weight gradient). Only when the free dims keep their order,
+// which is the result's layout.
+void fold_operand_transposes(ir::Function& f, const PlanOptions& options) {
+  Body& body = f.body;
+  std::vector<int> defining(body.types.size(), -1);
+  for (size_t o = 0; o < body.ops.size(); ++o)
+    for (Value r : body.ops[o].results) defining[r.id] = int(o);
+  for (Op& op : body.ops) {
+    if (!is_gemm_candidate(body, op, options)) continue;
+    for (int which = 0; which < 2; ++which) {
+      int d = defining[op.operands[size_t(which)].id];
+      if (d < 0 || body.ops[size_t(d)].prim != Prim::Transpose) continue;
+      const Op& transpose = body.ops[size_t(d)];
+      const auto perm = ir::attr_ints(transpose.attrs, 0);
+      int contract_at = which == 0 ? kLhsContract : kRhsContract, batch_at = which == 0 ? kLhsBatch : kRhsBatch;
+      auto contract = ir::attr_ints(op.attrs, contract_at), batch = ir::attr_ints(op.attrs, batch_at);
+      auto free = free_dims(int(perm.size()), batch, contract);
+      bool ordered = true;
+      for (size_t i = 1; i < free.size(); ++i) ordered = ordered && perm[size_t(free[i])] > perm[size_t(free[i - 1])];
+      if (!ordered) continue;
+      for (int64_t& c : contract) c = perm[size_t(c)];
+      for (int64_t& bd : batch) bd = perm[size_t(bd)];
+      op.attrs[size_t(contract_at)] = contract;
+      op.attrs[size_t(batch_at)] = batch;
+      op.operands[size_t(which)] = transpose.operands[0];
+    }
+  }
+}
+
+// transpose(dot_general(a, b)) that swaps the two free groups of a BLAS-sized product is dot_general(b, a):
+// the product is written in the transposed layout directly (the weight gradient of x @ w), instead of
+// written and then transposed by a kernel. The transpose goes; the dot defines its result.
+void fold_result_transposes(ir::Function& f, const PlanOptions& options) {
+  Body& body = f.body;
+  std::vector<int> defining(body.types.size(), -1), uses(body.types.size(), 0);
+  for (size_t o = 0; o < body.ops.size(); ++o) {
+    for (Value r : body.ops[o].results) defining[r.id] = int(o);
+    for (Value v : body.ops[o].operands) ++uses[v.id];
+  }
+  for (Value r : body.results) ++uses[r.id];
+  std::vector<char> folded(body.ops.size(), 0);
+  for (size_t t = 0; t < body.ops.size(); ++t) {
+    const Op& transpose = body.ops[t];
+    if (transpose.prim != Prim::Transpose) continue;
+    int d = defining[transpose.operands[0].id];
+    if (d < 0 || uses[transpose.operands[0].id] != 1 || !is_gemm_candidate(body, body.ops[size_t(d)], options)) continue;
+    Op& dot = body.ops[size_t(d)];
+    size_t nb = ir::attr_ints(dot.attrs, kLhsBatch).size();
+    size_t nl = size_t(body.type(dot.operands[0]).rank()) - nb - ir::attr_ints(dot.attrs, kLhsContract).size();
+    size_t nr = size_t(body.type(dot.operands[1]).rank()) - nb - ir::attr_ints(dot.attrs, kRhsContract).size();
+    std::vector<int64_t> swapped = iota_vec(0, int64_t(nb)), rhs_free = iota_vec(int64_t(nb + nl), int64_t(nb + nl + nr)),
+                         lhs_free = iota_vec(int64_t(nb), int64_t(nb + nl));
+    swapped.insert(swapped.end(), rhs_free.begin(), rhs_free.end());
+    swapped.insert(swapped.end(), lhs_free.begin(), lhs_free.end());
+    if (ir::attr_ints(transpose.attrs, 0) != swapped) continue;
+    std::swap(dot.operands[0], dot.operands[1]);
+    std::swap(dot.attrs[kLhsContract], dot.attrs[kRhsContract]);
+    std::swap(dot.attrs[kLhsBatch], dot.attrs[kRhsBatch]);
+    dot.results[0] = transpose.results[0];
+    folded[t] = 1;
+  }
+  std::vector<Op> kept;
+  for (size_t o = 0; o < body.ops.size(); ++o)
+    if (!folded[o]) kept.push_back(std::move(body.ops[o]));
+  body.ops = std::move(kept);
+}
+
+bool has_effects(const Op& op) {
+  if (ir::has_flag(op.prim, ir::kSideEffect) || ir::has_flag(op.prim, ir::kStateful) ||
+      ir::has_flag(op.prim, ir::kHostCallback))
+    return true;
+  for (const Body& region : op.regions)
+    for (const Op& inner : region.ops)
+      if (has_effects(inner)) return true;
+  return false;
+}
+
+// Drops ops whose results nothing reads (and that have no effect), so that the plan neither computes nor
+// stores them: the forward results a gradient's IR no longer needs, the transposes folded into BLAS calls.
+void remove_dead_ops(Body& body) {
+  std::vector<char> live(body.types.size(), 0);
+  for (Value r : body.results) live[r.id] = 1;
+  std::vector<Op> kept;
+  for (size_t o = body.ops.size(); o-- > 0;) {
+    Op& op = body.ops[o];
+    bool needed = has_effects(op) ||
+                  std::any_of(op.results.begin(), op.results.end(), [&](Value r) { return live[r.id]; });
+    if (!needed) continue;
+    for (Value v : op.operands) live[v.id] = 1;
+    kept.push_back(std::move(op));
+  }
+  std::reverse(kept.begin(), kept.end());
+  body.ops = std::move(kept);
+}
+
 // Rewrites the operands of GEMM-sized dot_generals into BLAS order ([batch, free, contract] for lhs,
 // [batch, contract, free] for rhs) with explicit transposes, which the planner then fuses into the kernels
 // producing them. Dots already in a GEMM layout (either operand possibly transposed) are left alone.
@@ -571,7 +668,11 @@ std::optional<GemmLayout> gemm_layout(const Body& body, const Op& dot) {
 
 Plan make_plan(const ir::Function& f, const PlanOptions& options) {
   Planner p(options);
-  p.plan.function = with_gemm_operand_order(f, options);
+  ir::Function simplified = f;
+  fold_operand_transposes(simplified, options);
+  fold_result_transposes(simplified, options);
+  remove_dead_ops(simplified.body);
+  p.plan.function = with_gemm_operand_order(simplified, options);
   const Body& b = p.body();
   p.users.assign(b.types.size(), {});
   p.is_result.assign(b.types.size(), 0);

@@ -106,6 +106,36 @@ def test_a_chain_of_normalisations_materialises_instead_of_recomputing_every_sta
                                np.asarray(em.jit(chain, backend="interpreter")(x)), rtol=1e-12, atol=1e-14)
 
 
+def test_blas_transposes_operands_and_results_itself():
+    x, g = np.ones((256, 784), np.float32), np.ones((256, 512), np.float32)
+    # x.T @ g: BLAS reads x transposed; no kernel writes x.T out.
+    assert [s["kind"] for s in plan(lambda a, b: a.T @ b, x, g)["steps"]] == ["gemm"]
+    # (g.T @ x).T: the product is computed as x.T @ g, in the layout of the result.
+    assert [s["kind"] for s in plan(lambda a, b: (b.T @ a).T, x, g)["steps"]] == ["gemm"]
+    # The weight gradients of an MLP step: every transpose is folded into a BLAS call.
+    def loss(params, x):
+        return enp.sum(mlp(params, x) ** 2)
+
+    p = plan(em.grad(loss), mlp_params(), np.ones((256, 784), np.float32))
+    assert not any("transpose" in s["ops"] for s in p["steps"]), p["text"]
+    params, xs = mlp_params(), RNG.standard_normal((256, 784)).astype(np.float32)
+    got = em.jit(em.grad(loss), backend="cpu")(params, xs)
+    want = em.jit(em.grad(loss), backend="interpreter")(params, xs)
+    for u, v in zip(em.tree_util.tree_leaves(got), em.tree_util.tree_leaves(want)):
+        np.testing.assert_allclose(np.asarray(u), np.asarray(v), rtol=2e-4, atol=1e-4)
+
+
+def test_values_nothing_reads_are_not_planned():
+    def f(x):
+        enp.exp(x) * 2  # traced, never used
+        return x + 1
+
+    ir = em.make_ir(f)(np.ones(100, np.float32))
+    assert "exp" in str(ir)  # the trace has it
+    p = ir.plan()
+    assert len(p["steps"]) == 1 and "exp" not in p["steps"][0]["ops"] and "mul" not in p["steps"][0]["ops"], p["text"]
+
+
 def test_small_contractions_are_generated_as_loops_not_blas_calls():
     # vmap(grad) of a linear model produces many tiny products: no GEMM call per item.
     w = np.ones(100, np.float32)
