@@ -1221,36 +1221,49 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
     levels_[size_t(outer)].before = previous;
     return std::vector<mlir::Value>(loop.getResults().begin(), loop.getResults().end());
   };
-  // A float max/min over one long dim carries kLanes accumulators through a loop unrolled kLanes times:
-  // the compare-and-select chain then has independent links that LLVM's SLP vectoriser packs into vectors
-  // (a single chain neither vectorises nor hides its latency). The lanes meet in a tree (lane l and l + s,
-  // s halving), as the interpreter's lanes do, then the tail runs in order.
+  // A float max/min over one long dim carries a vector of kLanes accumulators through a loop unrolled
+  // kLanes times: a single compare-and-select chain neither vectorises nor hides its latency. The lanes meet
+  // in a tree (lane l and l + s, s halving), as the interpreter's lanes do, then the tail runs in order.
   constexpr int kLanes = 8;
   bool lanes = (op.prim == Prim::ReduceMax || op.prim == Prim::ReduceMin) && is_float(acc_d) && !complex &&
                extents.size() == 1 && extents[0] >= 4 * kLanes;
   auto lane_loop = [&](std::vector<mlir::Value> accs) -> mlir::Value {
+    bool is_max = op.prim == Prim::ReduceMax;
     int64_t n = extents[0], main = n / kLanes * kLanes;
     int outer = int(levels_.size()) - 1;
+    auto vector_type = VectorType::get({kLanes}, reg_type(acc_d));
+    auto lane_index = [&](int l) { return b_.create<LLVM::ConstantOp>(loc_, b_.getI64Type(), int64_t(l)).getResult(); };
+    at(outer);
+    mlir::Value splat = b_.create<LLVM::UndefOp>(loc_, vector_type);
+    for (int l = 0; l < kLanes; ++l) splat = b_.create<LLVM::InsertElementOp>(loc_, splat, accs[0], lane_index(l));
     Scalar lb = i64(0), ub = i64(main), step = i64(kLanes);
     at(outer);
-    auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, step.v, std::vector<mlir::Value>(kLanes, accs[0]));
+    auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, step.v, ValueRange{splat});
     Operation* previous = levels_[size_t(outer)].before;
     levels_[size_t(outer)].before = loop;
     levels_.push_back(Level{loop.getBody(), nullptr, next_level_id_++});
-    Scalar base{loop.getInductionVar(), int(levels_.size()) - 1};
-    std::vector<mlir::Value> next;
+    int inner = int(levels_.size()) - 1;
+    Scalar base{loop.getInductionVar(), inner};
+    std::vector<Scalar> elements;
     for (int l = 0; l < kLanes; ++l) {
-      ivs = {add_const(base, l)};
-      next.push_back(combine({loop.getRegionIterArgs()[size_t(l)]}, ivs)[0]);
+      Scalar e = value(x, operand_index(0, {add_const(base, l)}));
+      elements.push_back(acc_d != xd ? convert(op, xd, acc_d, e) : e);
     }
-    b_.setInsertionPointToEnd(loop.getBody());
-    b_.create<scf::YieldOp>(loc_, next);
+    at(inner);
+    mlir::Value packed = b_.create<LLVM::UndefOp>(loc_, vector_type);
+    for (int l = 0; l < kLanes; ++l)
+      packed = b_.create<LLVM::InsertElementOp>(loc_, packed, elements[size_t(l)].v, lane_index(l));
+    Scalar next = extreme(is_max, acc_d, Scalar{loop.getRegionIterArgs()[0], inner}, Scalar{packed, inner});
+    at(inner);
+    b_.create<scf::YieldOp>(loc_, ValueRange{next.v});
     levels_.pop_back();
     levels_[size_t(outer)].before = previous;
     std::vector<Scalar> lane;
-    for (mlir::Value r : loop.getResults()) lane.push_back(Scalar{r, outer});
+    at(outer);
+    for (int l = 0; l < kLanes; ++l)
+      lane.push_back(Scalar{b_.create<LLVM::ExtractElementOp>(loc_, loop.getResult(0), lane_index(l)).getResult(), outer});
     for (int stride = kLanes / 2; stride > 0; stride /= 2)
-      for (int l = 0; l < stride; ++l) lane[size_t(l)] = extreme(op.prim == Prim::ReduceMax, acc_d, lane[size_t(l)], lane[size_t(l + stride)]);
+      for (int l = 0; l < stride; ++l) lane[size_t(l)] = extreme(is_max, acc_d, lane[size_t(l)], lane[size_t(l + stride)]);
     if (main == n) return lane[0].v;
     // The tail, in order.
     Scalar tail_lb = i64(main), tail_ub = i64(n), one = i64(1);
