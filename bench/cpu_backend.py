@@ -16,31 +16,7 @@ import numpy as np
 
 import ember as em
 import ember.numpy as enp
-
-
-def gelu(x):
-    return 0.5 * x * (1 + enp.tanh(0.7978845608 * (x + 0.044715 * x**3)))
-
-
-def gelu_np(x):
-    return 0.5 * x * (1 + np.tanh(np.float32(0.7978845608) * (x + np.float32(0.044715) * x**3)))
-
-
-def softmax_np(x):
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def layernorm(x):
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / enp.sqrt(var + 1e-5)
-
-
-def layernorm_np(x):
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + np.float32(1e-5))
+from workloads import gelu, layernorm, softmax
 
 
 def calls_per_repeat(f, x, min_time=0.05):
@@ -59,10 +35,10 @@ def calls_per_repeat(f, x, min_time=0.05):
 
 def main(repeats=7):
     rng = np.random.default_rng(0)
-    cases = [("gelu, 1e7 float32", gelu, gelu_np, rng.standard_normal(10_000_000).astype(np.float32)),
-             ("softmax rows (4096, 1024) float32", em.nn.softmax, softmax_np,
+    cases = [("gelu, 1e7 float32", gelu(enp), gelu(np), rng.standard_normal(10_000_000).astype(np.float32)),
+             ("softmax rows (4096, 1024) float32", em.nn.softmax, softmax(np),
               rng.standard_normal((4096, 1024)).astype(np.float32)),
-             ("layernorm rows (4096, 1024) float32", layernorm, layernorm_np,
+             ("layernorm rows (4096, 1024) float32", layernorm(enp), layernorm(np),
               rng.standard_normal((4096, 1024)).astype(np.float32))]
     print("| workload | cpu backend | interpreter | NumPy | cpu / interpreter | cpu / NumPy |")
     print("|---|---|---|---|---|---|")

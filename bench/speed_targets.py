@@ -26,6 +26,7 @@ import numpy as np  # noqa: E402
 
 import ember as em  # noqa: E402
 import ember.numpy as enp  # noqa: E402
+from workloads import gelu, layernorm, softmax  # noqa: E402
 
 try:
     import jax
@@ -118,43 +119,7 @@ def jax_call(f, *args):
     return lambda: jax.block_until_ready(f(*args))
 
 
-# ---- workloads
-
-
-def gelu(m):
-    return lambda x: 0.5 * x * (1 + m.tanh(0.7978845608 * (x + 0.044715 * x**3)))
-
-
-def softmax(m):
-    def f(x):
-        e = m.exp(x - x.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
-
-    return f
-
-
-def layernorm(m):
-    def f(x):
-        mean = x.mean(axis=-1, keepdims=True)
-        var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-        return (x - mean) / m.sqrt(var + 1e-5)
-
-    return f
-
-
-def gelu_np(x):
-    return 0.5 * x * (1 + np.tanh(np.float32(0.7978845608) * (x + np.float32(0.044715) * x**3)))
-
-
-def softmax_np(x):
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def layernorm_np(x):
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + np.float32(1e-5))
+# ---- workloads (gelu, softmax and layernorm are in workloads.py)
 
 
 def mlp_step(m, value_and_grad):
@@ -197,7 +162,7 @@ def main():
         return em.jit(f, compiler_options={"tiered": False})
 
     x = rng.standard_normal(10_000_000).astype(np.float32)
-    c = {"ember": ember_call(jit(gelu(enp)), x), "numpy": lambda: gelu_np(x)}
+    c = {"ember": ember_call(jit(gelu(enp)), x), "numpy": lambda: gelu(np)(x)}
     if jax:
         c["jax"] = jax_call(jax.jit(gelu(jnp)), x)
     t = medians(c)
@@ -205,8 +170,8 @@ def main():
     row("gelu (tanh form), 1e7 float32", t, f"{gbs:.1f} GB/s" + (f" = {gbs / triad:.0%} of triad" if triad else ""))
 
     rows = rng.standard_normal((4096, 1024)).astype(np.float32)
-    for name, make, ref in (("softmax", softmax, softmax_np), ("layernorm", layernorm, layernorm_np)):
-        c = {"ember": ember_call(jit(make(enp)), rows), "numpy": lambda ref=ref: ref(rows)}
+    for name, make in (("softmax", softmax), ("layernorm", layernorm)):
+        c = {"ember": ember_call(jit(make(enp)), rows), "numpy": lambda ref=make(np): ref(rows)}
         if jax:
             c["jax"] = jax_call(jax.jit(make(jnp)), rows)
         t = medians(c)
