@@ -140,8 +140,8 @@ class CpuExecutable final : public runtime::Executable {
     EmberServices services = {&services_parallel_for, &call,           &services_stack_new, &services_stack_push,
                               &services_stack_size,   &services_stack_entry, &services_host_callback};
     // Held for the call: a background build may replace the code meanwhile.
-    std::shared_ptr<const LoadedCode> code = code_->current();
-    int rc = code->function.entry(inputs.data(), outputs.data(), workspace.data(), &services);
+    std::shared_ptr<const CompiledFunction> code = code_->current();
+    int rc = code->entry(inputs.data(), outputs.data(), workspace.data(), &services);
     if (call.error) std::rethrow_exception(call.error);
     if (rc == EMBER_ERROR_MAX_STEPS) throw Error(ErrorKind::Runtime, describe(rc), "while");
     if (rc != EMBER_OK)

@@ -36,7 +36,7 @@ bool has_host_callbacks(const ir::Body& body) {
 // Optimised code loaded in this process, by key digest, while some executable uses it.
 class MemoryCache {
  public:
-  std::shared_ptr<const LoadedCode> find(const std::string& digest) {
+  std::shared_ptr<const CompiledFunction> find(const std::string& digest) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = entries_.find(digest);
     if (it == entries_.end()) return nullptr;
@@ -44,7 +44,7 @@ class MemoryCache {
     if (!code) entries_.erase(it);
     return code;
   }
-  void put(const std::string& digest, const std::shared_ptr<const LoadedCode>& code) {
+  void put(const std::string& digest, const std::shared_ptr<const CompiledFunction>& code) {
     std::lock_guard<std::mutex> lock(mutex_);
     std::erase_if(entries_, [](const auto& e) { return e.second.expired(); });
     entries_[digest] = code;
@@ -52,7 +52,7 @@ class MemoryCache {
 
  private:
   std::mutex mutex_;
-  std::unordered_map<std::string, std::weak_ptr<const LoadedCode>> entries_;
+  std::unordered_map<std::string, std::weak_ptr<const CompiledFunction>> entries_;
 };
 
 MemoryCache& memory_cache() {
@@ -117,19 +117,18 @@ BackgroundBuilder& background() {
   return b;
 }
 
-std::shared_ptr<const LoadedCode> load(const ObjectCode& object, int opt_level) {
-  auto code = std::make_shared<LoadedCode>();
-  code->function = load_object(object.object);
-  code->opt_level = opt_level;
+// Links the object; the code takes the callback sites it points at (`object` keeps its bytes).
+std::shared_ptr<const CompiledFunction> load(ObjectCode& object) {
+  auto code = std::make_shared<CompiledFunction>(load_object(object.object));
+  code->host_call_sites = std::move(object.host_call_sites);
   return code;
 }
 
 // The optimised build: compiled, stored on disk, and registered in memory (unless `cacheable` is false).
-std::shared_ptr<const LoadedCode> build_optimised(const Plan& plan, const std::string& digest, bool cacheable) {
+std::shared_ptr<const CompiledFunction> build_optimised(const Plan& plan, const std::string& digest, bool cacheable) {
   ObjectCode object = compile_plan_to_object(plan, CpuOptions{});
   ++counters().compiles;
-  auto code = load(object, 3);
-  const_cast<LoadedCode&>(*code).function.host_call_sites = std::move(object.host_call_sites);
+  auto code = load(object);
   if (cacheable) {
     runtime::DiskCache::get("cpu").store(digest, object.object);
     memory_cache().put(digest, code);
@@ -153,7 +152,8 @@ std::shared_ptr<TieredCode> obtain_code(std::shared_ptr<const Plan> plan, const 
     runtime::DiskCache& disk = runtime::DiskCache::get("cpu");
     if (auto object = disk.load(digest)) {
       try {
-        auto code = load(ObjectCode{std::move(*object), {}}, 3);
+        ObjectCode cached{std::move(*object), {}};
+        auto code = load(cached);
         memory_cache().put(digest, code);
         return std::make_shared<TieredCode>(std::move(code));
       } catch (const Error&) {
@@ -167,8 +167,7 @@ std::shared_ptr<TieredCode> obtain_code(std::shared_ptr<const Plan> plan, const 
   quick.opt_level = 1;
   ObjectCode object = compile_plan_to_object(*plan, quick);
   ++counters().quick_compiles;
-  auto code = load(object, 1);
-  const_cast<LoadedCode&>(*code).function.host_call_sites = std::move(object.host_call_sites);
+  auto code = load(object);
   auto tiers = std::make_shared<TieredCode>(std::move(code));
   background().submit([weak = std::weak_ptr<TieredCode>(tiers), plan, digest, cacheable] {
     if (weak.expired()) return;  // the executable is gone

@@ -20,27 +20,22 @@
 
 namespace ember::lowering::cpu {
 
-struct LoadedCode {
-  CompiledFunction function;
-  int opt_level = 3;
-};
-
 // The code an executable runs now; the background build replaces a quick build once.
 class TieredCode {
  public:
-  explicit TieredCode(std::shared_ptr<const LoadedCode> code) : code_(std::move(code)) {}
-  std::shared_ptr<const LoadedCode> current() const {
+  explicit TieredCode(std::shared_ptr<const CompiledFunction> code) : code_(std::move(code)) {}
+  std::shared_ptr<const CompiledFunction> current() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return code_;
   }
-  void replace(std::shared_ptr<const LoadedCode> code) {
+  void replace(std::shared_ptr<const CompiledFunction> code) {
     std::lock_guard<std::mutex> lock(mutex_);
     code_ = std::move(code);
   }
 
  private:
   mutable std::mutex mutex_;
-  std::shared_ptr<const LoadedCode> code_;
+  std::shared_ptr<const CompiledFunction> code_;
 };
 
 // The code of `plan` (planned from a function with the given printed IR under `plan_key`, a description of
