@@ -212,4 +212,22 @@ void store_element_from_double(ir::DType d, void* p, double v);
 void store_element_from_int(ir::DType d, void* p, int64_t v);
 void store_element_from_complex(ir::DType d, void* p, std::complex<double> v);
 
+// base ** e for e >= 1 by binary powering, in the order of multiplications integer_pow is defined by (the
+// one JAX lowers it to). The reference executor evaluates it and the cpu backend emits code with it, each with
+// its own `mul`, so both multiply (and round) in the same order and agree bit for bit.
+template <typename V, typename Mul>
+V power_by_squaring(V base, uint64_t e, Mul mul) {
+  V acc = base;
+  bool have = false;
+  for (;;) {
+    if (e & 1) {
+      acc = have ? mul(acc, base) : base;
+      have = true;
+    }
+    e >>= 1;
+    if (e == 0) return acc;
+    base = mul(base, base);
+  }
+}
+
 }  // namespace ember

@@ -157,7 +157,6 @@ class KernelEmitter {
   Scalar to_f32_round_odd(Scalar d);
   Scalar int_to_f64_sticky(Scalar x, DType from);
   Scalar integer_power(DType d, Scalar x, Scalar y);
-  Scalar power_by_squaring(Scalar x, uint64_t e, const std::function<Scalar(Scalar, Scalar)>& times);
   Scalar call_special(const ir::Op& op, const char* name, DType d, std::initializer_list<Scalar> args);
   Scalar next_after(DType d, Scalar x, Scalar y);
   Scalar call_libm(const ir::Op& op, const char* name, DType d, std::initializer_list<Scalar> args);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 
+#include "ir/numeric.h"
 #include "lowering/cpu/emitters.h"
 #include "runtime/support/complex_functions.h"
 
@@ -365,22 +366,6 @@ Scalar KernelEmitter::extreme(bool is_max, DType d, Scalar x, Scalar y) {
   return select(better, y, x);
 }
 
-// x ** e (e >= 1) by binary powering in the interpreter's order of multiplications, so results agree bit for
-// bit; `times` multiplies (and rounds) in the dtype at hand.
-Scalar KernelEmitter::power_by_squaring(Scalar x, uint64_t e, const std::function<Scalar(Scalar, Scalar)>& times) {
-  Scalar base = x, acc = x;
-  bool have = false;
-  for (;;) {
-    if (e & 1) {
-      acc = have ? times(acc, base) : base;
-      have = true;
-    }
-    e >>= 1;
-    if (e == 0) return acc;
-    base = times(base, base);
-  }
-}
-
 Scalar KernelEmitter::unary(const ir::Op& op, DType d, Scalar x) {
   if (is_complex(d)) return complex_function(op, d, x, {});
   int l = x.level;
@@ -479,7 +464,7 @@ Scalar KernelEmitter::unary(const ir::Op& op, DType d, Scalar x) {
       int64_t y = ir::attr_int(op.attrs, 0);
       uint64_t e = y < 0 ? uint64_t(0) - uint64_t(y) : uint64_t(y);
       if (e == 0) return constant(d, 1);
-      Scalar acc = power_by_squaring(x, e, [&](Scalar a, Scalar c) {
+      Scalar acc = power_by_squaring<Scalar>(x, e, [&](Scalar a, Scalar c) {
         return round_to(f ? make<arith::MulFOp>(l, a.v, c.v) : make<arith::MulIOp>(l, a.v, c.v), d);
       });
       if (y < 0) acc = make<arith::DivFOp>(l, constant(d, 1).v, acc.v);
@@ -767,7 +752,7 @@ Scalar KernelEmitter::complex_function(const ir::Op& op, DType d, Scalar x, Scal
       int64_t y_pow = ir::attr_int(op.attrs, 0);
       uint64_t e = y_pow < 0 ? uint64_t(0) - uint64_t(y_pow) : uint64_t(y_pow);
       if (e == 0) return constant(d, 1);
-      Scalar acc = power_by_squaring(x, e, [&](Scalar a, Scalar b) { return complex_arith(Prim::Mul, part, a, b); });
+      Scalar acc = power_by_squaring<Scalar>(x, e, [&](Scalar a, Scalar b) { return complex_arith(Prim::Mul, part, a, b); });
       return y_pow < 0 ? complex_arith(Prim::Div, part, constant(d, 1), acc) : acc;
     }
     default: unsupported(op, "not implemented for complex dtypes yet");

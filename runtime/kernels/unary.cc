@@ -376,32 +376,18 @@ struct Conj {
 // (integers wrap); a negative y (inexact dtypes only) is 1 / x ** |y|.
 template <typename C>
 inline C integer_power(C x, int64_t y) {
-  auto power = [](auto base, uint64_t e, auto mul) {
-    using V = decltype(base);
-    V acc = base;
-    bool have = false;
-    for (;;) {
-      if (e & 1) {
-        acc = have ? mul(acc, base) : base;
-        have = true;
-      }
-      e >>= 1;
-      if (e == 0) return acc;
-      base = mul(base, base);
-    }
-  };
   uint64_t e = y < 0 ? uint64_t(0) - uint64_t(y) : uint64_t(y);
   if constexpr (std::is_integral_v<C>) {
     using W = wrap_t<C>;
     if (e == 0) return C(1);
-    return C(power(W(x), e, [](W a, W b) { return W(a * b); }));
+    return C(power_by_squaring(W(x), e, [](W a, W b) { return W(a * b); }));
   } else if constexpr (is_complex_v<C>) {
     if (e == 0) return C(1);
-    C p = power(x, e, [](C a, C b) { return cmul(a, b); });
+    C p = power_by_squaring(x, e, [](C a, C b) { return cmul(a, b); });
     return y < 0 ? cdiv(C(1), p) : p;
   } else {
     if (e == 0) return C(1);  // even for NaN
-    C p = power(x, e, [](C a, C b) { return a * b; });
+    C p = power_by_squaring(x, e, [](C a, C b) { return a * b; });
     return y < 0 ? C(1) / p : p;
   }
 }
