@@ -6,6 +6,7 @@
 
 #include "ir/error.h"
 #include "ir/prim.h"
+#include "transforms/simplify.h"
 
 namespace ember::lowering {
 
@@ -156,34 +157,6 @@ void fold_result_transposes(ir::Function& f, const PlanOptions& options) {
   std::vector<Op> kept;
   for (size_t o = 0; o < body.ops.size(); ++o)
     if (!folded[o]) kept.push_back(std::move(body.ops[o]));
-  body.ops = std::move(kept);
-}
-
-bool has_effects(const Op& op) {
-  if (ir::has_flag(op.prim, ir::kSideEffect) || ir::has_flag(op.prim, ir::kStateful) ||
-      ir::has_flag(op.prim, ir::kHostCallback))
-    return true;
-  for (const Body& region : op.regions)
-    for (const Op& inner : region.ops)
-      if (has_effects(inner)) return true;
-  return false;
-}
-
-// Drops ops whose results nothing reads (and that have no effect), so that the plan neither computes nor
-// stores them: the forward results a gradient's IR no longer needs, the transposes folded into BLAS calls.
-void remove_dead_ops(Body& body) {
-  std::vector<char> live(body.types.size(), 0);
-  for (Value r : body.results) live[r.id] = 1;
-  std::vector<Op> kept;
-  for (size_t o = body.ops.size(); o-- > 0;) {
-    Op& op = body.ops[o];
-    bool needed = has_effects(op) ||
-                  std::any_of(op.results.begin(), op.results.end(), [&](Value r) { return live[r.id]; });
-    if (!needed) continue;
-    for (Value v : op.operands) live[v.id] = 1;
-    kept.push_back(std::move(op));
-  }
-  std::reverse(kept.begin(), kept.end());
   body.ops = std::move(kept);
 }
 
@@ -671,8 +644,9 @@ Plan make_plan(const ir::Function& f, const PlanOptions& options) {
   ir::Function simplified = f;
   fold_operand_transposes(simplified, options);
   fold_result_transposes(simplified, options);
-  remove_dead_ops(simplified.body);
-  p.plan.function = with_gemm_operand_order(simplified, options);
+  // What nothing reads is neither computed nor stored: the forward results a gradient's IR no longer needs,
+  // the transposes folded into BLAS calls.
+  p.plan.function = with_gemm_operand_order(transforms::dce(simplified), options);
   const Body& b = p.body();
   p.users.assign(b.types.size(), {});
   p.is_result.assign(b.types.size(), 0);
