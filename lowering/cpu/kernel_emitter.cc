@@ -1176,6 +1176,29 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
     }
   };
 
+  // An scf.for over [lb, ub) carrying `accs`, opened as a new level below the current innermost one (what the
+  // body hoists out of it goes before the loop); `body` gets the induction variable and the carried values and
+  // returns the next ones. Returns the loop's results.
+  using LoopBody = std::function<std::vector<mlir::Value>(Scalar, std::vector<mlir::Value>)>;
+  auto carried_loop = [&](int64_t lb, int64_t ub, int64_t step, std::vector<mlir::Value> accs,
+                          const LoopBody& body) -> std::vector<mlir::Value> {
+    int outer = int(levels_.size()) - 1;
+    Scalar lo = i64(lb), hi = i64(ub), st = i64(step);
+    at(outer);
+    auto loop = b_.create<scf::ForOp>(loc_, lo.v, hi.v, st.v, accs);
+    Operation* previous = levels_[size_t(outer)].before;
+    levels_[size_t(outer)].before = loop;
+    levels_.push_back(Level{loop.getBody(), nullptr, next_level_id_++});
+    std::vector<mlir::Value> next =
+        body(Scalar{loop.getInductionVar(), int(levels_.size()) - 1},
+             std::vector<mlir::Value>(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end()));
+    b_.setInsertionPointToEnd(loop.getBody());
+    b_.create<scf::YieldOp>(loc_, next);
+    levels_.pop_back();
+    levels_[size_t(outer)].before = previous;
+    return std::vector<mlir::Value>(loop.getResults().begin(), loop.getResults().end());
+  };
+
   // Nested loops over the reduced dims, each carrying the accumulators.
   Index ivs;
   std::function<std::vector<mlir::Value>(size_t, std::vector<mlir::Value>)> nest =
@@ -1189,22 +1212,12 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
       ivs.pop_back();
       return next;
     }
-    int outer = int(levels_.size()) - 1;
-    Scalar lb = i64(0), ub = i64(extents[dim]), step = i64(1);
-    at(outer);
-    auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, step.v, accs);
-    Operation* previous = levels_[size_t(outer)].before;
-    levels_[size_t(outer)].before = loop;  // what the body hoists to this level goes before the loop
-    levels_.push_back(Level{loop.getBody(), nullptr, next_level_id_++});
-    ivs.push_back({loop.getInductionVar(), int(levels_.size()) - 1});
-    std::vector<mlir::Value> inner_accs(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
-    std::vector<mlir::Value> next = nest(dim + 1, inner_accs);
-    b_.setInsertionPointToEnd(loop.getBody());
-    b_.create<scf::YieldOp>(loc_, next);
-    ivs.pop_back();
-    levels_.pop_back();
-    levels_[size_t(outer)].before = previous;
-    return std::vector<mlir::Value>(loop.getResults().begin(), loop.getResults().end());
+    return carried_loop(0, extents[dim], 1, accs, [&](Scalar iv, std::vector<mlir::Value> inner) {
+      ivs.push_back(iv);
+      std::vector<mlir::Value> next = nest(dim + 1, inner);
+      ivs.pop_back();
+      return next;
+    });
   };
   // A float max/min over one long dim carries a vector of kLanes accumulators through a loop unrolled
   // kLanes times: a single compare-and-select chain neither vectorises nor hides its latency. The lanes meet
@@ -1221,49 +1234,30 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
     at(outer);
     mlir::Value splat = b_.create<LLVM::UndefOp>(loc_, vector_type);
     for (int l = 0; l < kLanes; ++l) splat = b_.create<LLVM::InsertElementOp>(loc_, splat, accs[0], lane_index(l));
-    Scalar lb = i64(0), ub = i64(main), step = i64(kLanes);
-    at(outer);
-    auto loop = b_.create<scf::ForOp>(loc_, lb.v, ub.v, step.v, ValueRange{splat});
-    Operation* previous = levels_[size_t(outer)].before;
-    levels_[size_t(outer)].before = loop;
-    levels_.push_back(Level{loop.getBody(), nullptr, next_level_id_++});
-    int inner = int(levels_.size()) - 1;
-    Scalar base{loop.getInductionVar(), inner};
-    std::vector<Scalar> elements;
-    for (int l = 0; l < kLanes; ++l) {
-      Scalar e = value(x, operand_index(0, {add_const(base, l)}));
-      elements.push_back(acc_d != xd ? convert(op, xd, acc_d, e) : e);
-    }
-    at(inner);
-    mlir::Value packed = b_.create<LLVM::UndefOp>(loc_, vector_type);
-    for (int l = 0; l < kLanes; ++l)
-      packed = b_.create<LLVM::InsertElementOp>(loc_, packed, elements[size_t(l)].v, lane_index(l));
-    Scalar next = extreme(is_max, acc_d, Scalar{loop.getRegionIterArgs()[0], inner}, Scalar{packed, inner});
-    at(inner);
-    b_.create<scf::YieldOp>(loc_, ValueRange{next.v});
-    levels_.pop_back();
-    levels_[size_t(outer)].before = previous;
+    mlir::Value lanes_result = carried_loop(0, main, kLanes, {splat}, [&](Scalar base, std::vector<mlir::Value> acc) {
+      std::vector<Scalar> elements;
+      for (int l = 0; l < kLanes; ++l) {
+        Scalar e = value(x, operand_index(0, {add_const(base, l)}));
+        elements.push_back(acc_d != xd ? convert(op, xd, acc_d, e) : e);
+      }
+      int inner = base.level;
+      at(inner);
+      mlir::Value packed = b_.create<LLVM::UndefOp>(loc_, vector_type);
+      for (int l = 0; l < kLanes; ++l)
+        packed = b_.create<LLVM::InsertElementOp>(loc_, packed, elements[size_t(l)].v, lane_index(l));
+      return std::vector<mlir::Value>{extreme(is_max, acc_d, Scalar{acc[0], inner}, Scalar{packed, inner}).v};
+    })[0];
     std::vector<Scalar> lane;
     at(outer);
     for (int l = 0; l < kLanes; ++l)
-      lane.push_back(Scalar{b_.create<LLVM::ExtractElementOp>(loc_, loop.getResult(0), lane_index(l)).getResult(), outer});
+      lane.push_back(Scalar{b_.create<LLVM::ExtractElementOp>(loc_, lanes_result, lane_index(l)).getResult(), outer});
     for (int stride = kLanes / 2; stride > 0; stride /= 2)
       for (int l = 0; l < stride; ++l) lane[size_t(l)] = extreme(is_max, acc_d, lane[size_t(l)], lane[size_t(l + stride)]);
     if (main == n) return lane[0].v;
     // The tail, in order.
-    Scalar tail_lb = i64(main), tail_ub = i64(n), one = i64(1);
-    at(outer);
-    auto tail = b_.create<scf::ForOp>(loc_, tail_lb.v, tail_ub.v, one.v, ValueRange{lane[0].v});
-    levels_[size_t(outer)].before = tail;
-    levels_.push_back(Level{tail.getBody(), nullptr, next_level_id_++});
-    ivs = {Scalar{tail.getInductionVar(), int(levels_.size()) - 1}};
-    std::vector<mlir::Value> last = combine({tail.getRegionIterArgs()[0]}, ivs);
-    b_.setInsertionPointToEnd(tail.getBody());
-    b_.create<scf::YieldOp>(loc_, last);
-    levels_.pop_back();
-    levels_[size_t(outer)].before = previous;
-    ivs.clear();
-    return tail.getResult(0);
+    return carried_loop(main, n, 1, {lane[0].v}, [&](Scalar iv, std::vector<mlir::Value> acc) {
+      return combine(acc, Index{iv});
+    })[0];
   };
   std::vector<mlir::Value> result = lanes ? std::vector<mlir::Value>{lane_loop(init)} : nest(0, init);
   levels_ = std::move(saved);
