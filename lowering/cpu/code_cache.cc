@@ -26,7 +26,7 @@ Counters& counters() {
 
 bool has_host_callbacks(const ir::Body& body) {
   for (const ir::Op& op : body.ops) {
-    if (op.prim == ir::Prim::PureCallback || op.prim == ir::Prim::DebugCallback) return true;
+    if (ir::has_flag(op.prim, ir::kHostCallback)) return true;
     for (const ir::Body& region : op.regions)
       if (has_host_callbacks(region)) return true;
   }

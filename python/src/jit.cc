@@ -108,15 +108,15 @@ class JitFunction {
     std::vector<std::string> leaf_names;
   };
 
-  bool is_static_position(size_t i, size_t nargs) const {
-    for (int s : static_argnums_)
-      if ((s >= 0 ? size_t(s) : nargs + size_t(s)) == i) return true;
+  // Whether positional argument i of nargs is among `nums` (negative ones count from the end, as in Python).
+  static bool in_positions(const std::vector<int>& nums, size_t i, size_t nargs) {
+    for (int n : nums)
+      if ((n >= 0 ? size_t(n) : nargs + size_t(n)) == i) return true;
     return false;
   }
+  bool is_static_position(size_t i, size_t nargs) const { return in_positions(static_argnums_, i, nargs); }
   bool is_donated_position(size_t i, size_t nargs) const {
-    for (int d : donate_argnums_)
-      if ((d >= 0 ? size_t(d) : nargs + size_t(d)) == i) return true;
-    return i < arg_names_.size() && is_donated_name(arg_names_[i]);
+    return in_positions(donate_argnums_, i, nargs) || (i < arg_names_.size() && is_donated_name(arg_names_[i]));
   }
   bool is_donated_name(const std::string& n) const {
     return std::find(donate_argnames_.begin(), donate_argnames_.end(), n) != donate_argnames_.end();
@@ -147,8 +147,6 @@ class JitFunction {
     for (auto item : kwargs) sorted_kwargs.emplace_back(py::str(item.first), py::reinterpret_borrow<py::object>(item.second));
     std::sort(sorted_kwargs.begin(), sorted_kwargs.end(), [](auto& a, auto& b) { return a.first < b.first; });
     for (auto& [k, v] : sorted_kwargs) {
-      if (is_static_name(k) && is_donated_name(k))
-        throw make_error(ErrorKind::Value, "jit", "argument '", k, "' is both static and donated (donate_argnames)");
       if (is_static_name(k)) {
         statics.append(py::make_tuple(k, v));
       } else {
