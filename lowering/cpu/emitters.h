@@ -136,6 +136,12 @@ class KernelEmitter {
   Scalar round_to(Scalar x, DType d);  // a float result rounded to the precision of a 16-bit dtype
 
   Scalar value(ir::Value v, const Index& idx);
+  // -- a costly value kept in the root's buffer between a row reduction's loop and the root's loop
+  void find_values_read_at_root_index();
+  // Whether the kernel computes `v` with an op for which `is` holds, looking through pointwise ops (memoised).
+  bool computed_with(ir::Value v, bool (*is)(Prim), std::vector<signed char>& memo);
+  void keep_in_root_buffer(const ir::Op& reduction, ir::Value x, const Index& at_index, Scalar element);
+  bool kept_in_root_buffer(ir::Value v, const Index& idx) const;
   Scalar pointwise(const ir::Op& op, const Index& idx);
   Scalar reduction(const ir::Op& op, const Index& idx);
   Scalar reduction_identity(Prim p, DType d);
@@ -146,6 +152,8 @@ class KernelEmitter {
   Index open_loops(const std::vector<int64_t>& extents);
   void store(ir::Value v, const Index& idx, Scalar x);
   void emit_cumulative(const ir::Op& op, Index idx);
+  void emit_column_reduction(const ir::Op& op, const Index& prefix);
+  Scalar accumulate(Prim p, DType d, Scalar acc, Scalar e, int level);
   void emit_scatter(const ir::Op& op, const Index& idx);
   Scalar gather_fill(DType d);
   Scalar index_i64(Scalar v, DType d);  // an integer index as i64 (uint64 beyond int64 saturates)
@@ -191,6 +199,11 @@ class KernelEmitter {
     uint64_t level_id;
   };
   std::map<std::pair<uint32_t, std::vector<void*>>, MemoEntry> memo_;
+  Index root_index_;                  // the root loops' induction variables (empty for cumulative and scatter roots)
+  std::vector<char> read_at_root_index_;  // by value id: the root reads its element at the root's own index
+  std::vector<signed char> costly_;       // by value id: -1 unknown, else computed_with(v, is_costly)
+  std::vector<signed char> reduced_;      // by value id: -1 unknown, else computed_with(v, is_loop_reduction)
+  std::vector<char> kept_;                // by value id: its elements at the root's index are in the root's buffer
 };
 
 

@@ -237,7 +237,23 @@ void EntryEmitter::emit_kernel(const Plan& plan, const Env& env, const Kernel& k
     b_.create<LLVM::CallOp>(loc_, fn, ValueRange{ctx, c64(0), c64(n)});
     return;
   }
-  int64_t grain = std::max<int64_t>(1, runtime::kParallelGrain / std::max<int64_t>(1, elements / n));
+  // The work of one iteration of the split loop: the elements below it, times the longest reduction a kernel
+  // element runs (a row sum's root has few elements, each costing a whole row).
+  int64_t per_element = 1;
+  for (uint32_t o : kernel.ops) {
+    const ir::Op& op = plan.body().ops[o];
+    if (!is_loop_reduction(op.prim)) continue;
+    int64_t in = ir::num_elements(plan.body().type(op.operands[0]).shape);
+    int64_t out = ir::num_elements(plan.body().type(op.results[0]).shape);
+    if (op.prim == Prim::DotGeneral) {
+      in = 1;
+      for (int64_t c : ir::attr_ints(op.attrs, 0)) in *= plan.body().type(op.operands[0]).shape[size_t(c)];
+      out = 1;
+    }
+    per_element = std::max(per_element, in / std::max<int64_t>(1, out));
+  }
+  int64_t work = std::max<int64_t>(1, elements / n * per_element);
+  int64_t grain = std::max<int64_t>(1, runtime::kParallelGrain / work);
   auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(&m_.ctx_), {ptr(), ptr(), i64(), i64()});
   mlir::Value fn_addr = b_.create<LLVM::AddressOfOp>(loc_, fn);
   b_.create<LLVM::CallOp>(loc_, type, ValueRange{service(kParallelFor), fn_addr, ctx, c64(n), c64(grain)});

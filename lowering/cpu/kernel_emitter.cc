@@ -258,7 +258,9 @@ Scalar KernelEmitter::value(ir::Value v, const Index& idx) {
     return hit->second.s;
   Scalar out;
   int o = defining_op_[v.id];
-  if (o >= 0 && body_.ops[size_t(o)].prim == Prim::Constant) {
+  if (kept_in_root_buffer(v, idx)) {
+    out = load(kernel_.root, idx);
+  } else if (o >= 0 && body_.ops[size_t(o)].prim == Prim::Constant) {
     out = load_literal(ir::attr_literal(body_.ops[size_t(o)].attrs, 0), body_.type(v).dtype, idx);
   } else if (o >= 0 && in_kernel_[size_t(o)]) {
     const ir::Op& op = body_.ops[size_t(o)];
@@ -268,6 +270,74 @@ Scalar KernelEmitter::value(ir::Value v, const Index& idx) {
   }
   memo_[mk] = MemoEntry{out, levels_[size_t(out.level)].id};
   return out;
+}
+
+// Softmax reads exp(x - max) twice: in the row sum's loop and in the loop that writes the output. Instead of
+// evaluating the exponential again, the sum's loop writes each element into the output row, where the output
+// loop reads it back (from L1: a row is read just after it was written) before overwriting it with the
+// result. This holds for any costly value that a row reduction reads and the root reads at its own index:
+// the output element at that index is written by the same thread, after the read, and by nothing else.
+void KernelEmitter::find_values_read_at_root_index() {
+  read_at_root_index_.assign(body_.types.size(), 0);
+  kept_.assign(body_.types.size(), 0);
+  std::vector<ir::Value> stack = {kernel_.root};
+  const ir::Shape& domain = body_.type(kernel_.root).shape;
+  while (!stack.empty()) {
+    ir::Value v = stack.back();
+    stack.pop_back();
+    if (read_at_root_index_[v.id]) continue;
+    read_at_root_index_[v.id] = 1;
+    int o = defining_op_[v.id];
+    if (o < 0 || !in_kernel_[size_t(o)]) continue;
+    const ir::Op& op = body_.ops[size_t(o)];
+    if (!ir::has_flag(op.prim, ir::kElementwise) || op.prim == Prim::BitcastConvertType) continue;
+    for (ir::Value x : op.operands)
+      if (body_.type(x).shape == domain) stack.push_back(x);
+  }
+}
+
+bool KernelEmitter::computed_with(ir::Value v, bool (*is)(Prim), std::vector<signed char>& memo) {
+  if (memo.empty()) memo.assign(body_.types.size(), -1);
+  if (memo[v.id] >= 0) return memo[v.id];
+  int o = defining_op_[v.id];
+  bool found = false;
+  if (o >= 0 && in_kernel_[size_t(o)]) {
+    const ir::Op& op = body_.ops[size_t(o)];
+    found = is(op.prim);
+    if (is_pointwise(op.prim))
+      for (ir::Value x : op.operands) found = found || computed_with(x, is, memo);
+  }
+  memo[v.id] = found;
+  return found;
+}
+
+void KernelEmitter::keep_in_root_buffer(const ir::Op& reduction, ir::Value x, const Index& at_index, Scalar element) {
+  if (root_index_.empty() || kept_[x.id] || !read_at_root_index_[x.id]) return;
+  const ir::Type& t = body_.type(x);
+  const ir::Type& root = body_.type(kernel_.root);
+  // The root's buffer holds the element exactly, and no parameter shares it (a donated one could be read later).
+  if (!(t.shape == root.shape) || t.dtype != root.dtype || (t.dtype != DType::F32 && t.dtype != DType::F64)) return;
+  const Storage& place = plan_.storage[kernel_.root.id];
+  if (place.kind == Storage::Kind::Output && plan_.reusable_input[size_t(place.index)] >= 0) return;
+  // The reduced dims are the trailing ones and the row is the root's own: the outer loops, split across
+  // threads, then give the whole row to the thread that writes the output row.
+  const std::vector<int64_t>& reduced = ir::attr_ints(reduction.attrs, 0);
+  size_t kept_dims = t.shape.size() - reduced.size();
+  if (kept_dims == 0) return;
+  for (size_t r = 0; r < reduced.size(); ++r)
+    if (reduced[r] != int64_t(kept_dims + r)) return;
+  for (size_t d = 0; d < kept_dims; ++d)
+    if (at_index[d].v != root_index_[d].v) return;
+  if (!computed_with(x, is_costly, costly_)) return;
+  store(kernel_.root, at_index, element);
+  kept_[x.id] = 1;
+}
+
+bool KernelEmitter::kept_in_root_buffer(ir::Value v, const Index& idx) const {
+  if (kept_.empty() || !kept_[v.id]) return false;
+  for (size_t d = 0; d < idx.size(); ++d)
+    if (idx[d].v != root_index_[d].v) return false;
+  return true;
 }
 
 Scalar KernelEmitter::call_libm(const ir::Op& op, const char* name, DType d, std::initializer_list<Scalar> args) {
@@ -936,7 +1006,14 @@ Scalar KernelEmitter::pointwise(const ir::Op& op, const Index& idx) {
   if (op.operands.size() == 1) return round_to(unary(op, body_.type(op.operands[0]).dtype, operand_at(0, idx)), d);
   if (op.operands.size() == 2) {
     DType od = body_.type(op.operands[0]).dtype;
-    Scalar r = binary(op, od, same_or_scalar(0), same_or_scalar(1));
+    // When the second operand needs a reduction loop (softmax's row sum) and the first is costly (its exp), the
+    // second is emitted first, so that the first can be read from where the loop kept it (keep_in_root_buffer).
+    bool reduction_first = computed_with(op.operands[1], is_loop_reduction, reduced_) &&
+                           computed_with(op.operands[0], is_costly, costly_);
+    Scalar y = reduction_first ? same_or_scalar(1) : Scalar{};
+    Scalar x = same_or_scalar(0);
+    if (!reduction_first) y = same_or_scalar(1);
+    Scalar r = binary(op, od, x, y);
     return ir::has_flag(op.prim, ir::kComparison) ? r : round_to(r, d);
   }
   unsupported(op, "not yet implemented");
@@ -1049,6 +1126,34 @@ Scalar KernelEmitter::reduction_identity(Prim p, DType d) {
   }
 }
 
+// One step of a reduction (not an arg-reduction) of real or bool elements: acc combined with e, at `level`.
+Scalar KernelEmitter::accumulate(Prim p, DType d, Scalar acc, Scalar e, int level) {
+  at(level);
+  auto reassoc = arith::FastMathFlagsAttr::get(&m_.ctx_, arith::FastMathFlags::reassoc);
+  bool f = is_float(d);
+  auto made = [&](mlir::Value v) { return Scalar{v, level}; };
+  switch (p) {
+    case Prim::ReduceSum:
+      if (d == DType::Bool) return made(b_.create<arith::OrIOp>(loc_, acc.v, e.v));
+      if (f) return made(b_.create<arith::AddFOp>(loc_, acc.v, e.v, reassoc));
+      return made(b_.create<arith::AddIOp>(loc_, acc.v, e.v));
+    case Prim::ReduceProd:
+      if (d == DType::Bool) return made(b_.create<arith::AndIOp>(loc_, acc.v, e.v));
+      if (f) return made(b_.create<arith::MulFOp>(loc_, acc.v, e.v, reassoc));
+      return made(b_.create<arith::MulIOp>(loc_, acc.v, e.v));
+    case Prim::ReduceAnd: return made(b_.create<arith::AndIOp>(loc_, acc.v, e.v));
+    case Prim::ReduceOr: return made(b_.create<arith::OrIOp>(loc_, acc.v, e.v));
+    case Prim::ReduceMax: case Prim::ReduceMin: {
+      bool max = p == Prim::ReduceMax;
+      if (d == DType::Bool)
+        return made(max ? b_.create<arith::OrIOp>(loc_, acc.v, e.v).getResult()
+                        : b_.create<arith::AndIOp>(loc_, acc.v, e.v).getResult());
+      return extreme(max, d, Scalar{acc.v, level}, Scalar{e.v, level});
+    }
+    default: throw Error(ErrorKind::Runtime, "not a reduction", std::string(ir::prim_name(p)));
+  }
+}
+
 Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
   const ir::Type& rt = body_.type(op.results[0]);
   ir::Value x = op.operands[0];
@@ -1078,6 +1183,10 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
   if (complex) init.push_back(identity.im);  // a complex accumulator is two loop-carried floats
   if (is_arg) init.push_back(i64(0).v);
   auto reassoc = arith::FastMathFlagsAttr::get(&m_.ctx_, arith::FastMathFlags::reassoc);
+  // A float max/min over one long dim runs in lanes (see lane_loop below).
+  constexpr int kLanes = 8;
+  bool lanes = (op.prim == Prim::ReduceMax || op.prim == Prim::ReduceMin) && is_float(acc_d) && !complex &&
+               extents.size() == 1 && extents[0] >= 4 * kLanes;
 
   // The operand index at the inner loops' induction variables.
   auto operand_index = [&](size_t which, const Index& ivs) {
@@ -1139,41 +1248,22 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
       mlir::Value p = b_.create<arith::MulIOp>(loc_, l.v, r.v);
       return {b_.create<arith::AddIOp>(loc_, acc.v, p)};
     }
-    Scalar e = value(x, operand_index(0, ivs));
+    Index at_index = operand_index(0, ivs);
+    Scalar e = value(x, at_index);
+    if (!lanes) keep_in_root_buffer(op, x, at_index, e);  // (the lanes' combine sees only the tail)
     if (acc_d != xd) e = convert(op, xd, acc_d, e);
-    at(inner);
-    bool f = is_float(acc_d);
-    switch (op.prim) {
-      case Prim::ReduceSum:
-        if (acc_d == DType::Bool) return {b_.create<arith::OrIOp>(loc_, acc.v, e.v)};
-        if (f) return {b_.create<arith::AddFOp>(loc_, acc.v, e.v, reassoc)};
-        return {b_.create<arith::AddIOp>(loc_, acc.v, e.v)};
-      case Prim::ReduceProd:
-        if (acc_d == DType::Bool) return {b_.create<arith::AndIOp>(loc_, acc.v, e.v)};
-        if (f) return {b_.create<arith::MulFOp>(loc_, acc.v, e.v, reassoc)};
-        return {b_.create<arith::MulIOp>(loc_, acc.v, e.v)};
-      case Prim::ReduceAnd: return {b_.create<arith::AndIOp>(loc_, acc.v, e.v)};
-      case Prim::ReduceOr: return {b_.create<arith::OrIOp>(loc_, acc.v, e.v)};
-      case Prim::ReduceMax: case Prim::ReduceMin: {
-        bool max = op.prim == Prim::ReduceMax;
-        if (acc_d == DType::Bool)
-          return {max ? b_.create<arith::OrIOp>(loc_, acc.v, e.v).getResult()
-                      : b_.create<arith::AndIOp>(loc_, acc.v, e.v).getResult()};
-        return {extreme(max, acc_d, acc, e).v};
-      }
-      default: {  // argmax / argmin: the first extreme element, NaN counting as the extreme
-        bool max = op.prim == Prim::Argmax;
-        Scalar better = compare(max ? Prim::Gt : Prim::Lt, acc_d, e, acc);
-        if (f) {
-          Scalar e_nan = make<arith::CmpFOp>(inner, arith::CmpFPredicate::UNO, e.v, e.v);
-          Scalar a_ord = make<arith::CmpFOp>(inner, arith::CmpFPredicate::ORD, acc.v, acc.v);
-          better = make<arith::OrIOp>(inner, better.v, make<arith::AndIOp>(inner, e_nan.v, a_ord.v).v);
-        }
-        Scalar best = select(better, e, acc);
-        Scalar best_i = select(better, ivs[0], Scalar{accs[1], inner});
-        return {best.v, best_i.v};
-      }
+    if (!is_arg) return {accumulate(op.prim, acc_d, acc, e, inner).v};
+    // argmax / argmin: the first extreme element, NaN counting as the extreme
+    bool max = op.prim == Prim::Argmax;
+    Scalar better = compare(max ? Prim::Gt : Prim::Lt, acc_d, e, acc);
+    if (is_float(acc_d)) {
+      Scalar e_nan = make<arith::CmpFOp>(inner, arith::CmpFPredicate::UNO, e.v, e.v);
+      Scalar a_ord = make<arith::CmpFOp>(inner, arith::CmpFPredicate::ORD, acc.v, acc.v);
+      better = make<arith::OrIOp>(inner, better.v, make<arith::AndIOp>(inner, e_nan.v, a_ord.v).v);
     }
+    Scalar best = select(better, e, acc);
+    Scalar best_i = select(better, ivs[0], Scalar{accs[1], inner});
+    return {best.v, best_i.v};
   };
 
   // An scf.for over [lb, ub) carrying `accs`, opened as a new level below the current innermost one (what the
@@ -1222,9 +1312,6 @@ Scalar KernelEmitter::reduction(const ir::Op& op, const Index& idx) {
   // A float max/min over one long dim carries a vector of kLanes accumulators through a loop unrolled
   // kLanes times: a single compare-and-select chain neither vectorises nor hides its latency. The lanes meet
   // in a tree (lane l and l + s, s halving), as the interpreter's lanes do, then the tail runs in order.
-  constexpr int kLanes = 8;
-  bool lanes = (op.prim == Prim::ReduceMax || op.prim == Prim::ReduceMin) && is_float(acc_d) && !complex &&
-               extents.size() == 1 && extents[0] >= 4 * kLanes;
   auto lane_loop = [&](std::vector<mlir::Value> accs) -> mlir::Value {
     bool is_max = op.prim == Prim::ReduceMax;
     int64_t n = extents[0], main = n / kLanes * kLanes;
@@ -1282,6 +1369,74 @@ std::vector<int64_t> outer_loops(const ir::Body& body, const Kernel& kernel) {
   return loops;
 }
 
+// A reduction over dims other than the last (a bias gradient: x.sum(0)) accumulates in the output: for each
+// element of the reduced dims, a loop over the last dim adds a contiguous row of the operand into the output
+// row. Reducing each output element in a loop of its own instead reads the operand with a stride and does
+// not vectorise (10x slower for a (256, 512) column sum). The order of the terms is unchanged: the reduced
+// indices in row-major order, for each output element.
+void KernelEmitter::emit_column_reduction(const ir::Op& op, const Index& prefix) {
+  const ir::Shape& in = body_.type(op.operands[0]).shape;
+  const std::vector<int64_t>& reduced = ir::attr_ints(op.attrs, 0);
+  DType d = body_.type(kernel_.root).dtype, xd = body_.type(op.operands[0]).dtype;
+  // The last dim's loop runs over the chunk parallel_for hands to this call when it is the only one.
+  Scalar lb = prefix.empty() ? Scalar{fn_.getArgument(1), 0} : i64(0);
+  Scalar ub = prefix.empty() ? Scalar{fn_.getArgument(2), 0} : i64(in.back());
+
+  // A loop over [lo, hi) at the current innermost level, as a new level; `body` gets its induction variable.
+  auto loop = [&](Scalar lo, Scalar hi, const std::function<void(Scalar)>& body) {
+    int outer = int(levels_.size()) - 1;
+    Scalar one = i64(1);
+    at(outer);
+    auto f = b_.create<scf::ForOp>(loc_, lo.v, hi.v, one.v);
+    Operation* previous = levels_[size_t(outer)].before;
+    levels_[size_t(outer)].before = f;
+    levels_.push_back(Level{f.getBody(), f.getBody()->getTerminator(), next_level_id_++});
+    body(Scalar{f.getInductionVar(), int(levels_.size()) - 1});
+    levels_.pop_back();
+    levels_[size_t(outer)].before = previous;
+  };
+  auto with_last = [&](Scalar j) {
+    Index idx = prefix;
+    idx.push_back(j);
+    return idx;
+  };
+  Scalar identity = reduction_identity(op.prim, d);
+  loop(lb, ub, [&](Scalar j) { store(kernel_.root, with_last(j), identity); });
+  Index ivs;
+  std::function<void(size_t)> nest = [&](size_t r) {
+    if (r == reduced.size()) {
+      loop(lb, ub, [&](Scalar j) {
+        Index out_idx = with_last(j), sub(in.size());
+        size_t kept = 0, k = 0;
+        for (size_t dd = 0; dd < in.size(); ++dd) {
+          bool is_reduced = std::find(reduced.begin(), reduced.end(), int64_t(dd)) != reduced.end();
+          sub[dd] = is_reduced ? ivs[k++] : out_idx[kept++];
+        }
+        Scalar e = value(op.operands[0], sub);
+        if (xd != d) e = convert(op, xd, d, e);
+        int inner = int(levels_.size()) - 1;
+        Scalar acc = load(kernel_.root, out_idx, inner);
+        store(kernel_.root, out_idx, accumulate(op.prim, d, acc, e, inner));
+      });
+      return;
+    }
+    int64_t n = in[size_t(reduced[r])];
+    if (n == 1) {
+      ivs.push_back(i64(0));
+      nest(r + 1);
+    } else {
+      loop(i64(0), i64(n), [&](Scalar iv) {
+        ivs.push_back(iv);
+        nest(r + 1);
+        ivs.pop_back();
+      });
+      return;
+    }
+    ivs.pop_back();
+  };
+  nest(0);
+}
+
 Index KernelEmitter::open_loops(const std::vector<int64_t>& extents) {
   Block* entry = fn_.addEntryBlock(b_);
   b_.setInsertionPointToEnd(entry);
@@ -1323,9 +1478,16 @@ void KernelEmitter::store(ir::Value v, const Index& idx, Scalar x) {
 
 void KernelEmitter::emit() {
   const ir::Op& op = body_.ops[kernel_.ops.back()];
+  if (is_column_reduction(body_, op)) {
+    std::vector<int64_t> loops = outer_loops(body_, kernel_);
+    loops.pop_back();  // the last dim's loop goes inside the reduced loops
+    return emit_column_reduction(op, open_loops(loops));
+  }
   Index idx = open_loops(outer_loops(body_, kernel_));
   if (ir::has_flag(op.prim, ir::kCumulative)) return emit_cumulative(op, idx);
   if (ir::has_flag(op.prim, ir::kScatter)) return emit_scatter(op, idx);
+  root_index_ = idx;
+  find_values_read_at_root_index();
   store(kernel_.root, idx, value(kernel_.root, idx));
 }
 

@@ -30,9 +30,21 @@ bool is_loop_reduction(Prim p) {
   return ir::has_flag(p, ir::kReduction) || p == Prim::Argmax || p == Prim::Argmin || p == Prim::DotGeneral;
 }
 
-namespace {
+bool is_column_reduction(const ir::Body& body, const ir::Op& op) {
+  switch (op.prim) {
+    case Prim::ReduceSum: case Prim::ReduceProd: case Prim::ReduceMax: case Prim::ReduceMin:
+    case Prim::ReduceAnd: case Prim::ReduceOr: break;
+    default: return false;
+  }
+  // Complex and 16-bit float results accumulate in registers of another type than their storage.
+  ir::DType d = body.type(op.results[0]).dtype;
+  if (ir::is_complex(d) || d == ir::DType::F16 || d == ir::DType::BF16) return false;
+  const ir::Shape& in = body.type(op.operands[0]).shape;
+  const std::vector<int64_t>& reduced = ir::attr_ints(op.attrs, 0);
+  return !in.empty() && !reduced.empty() && in.back() >= 16 &&
+         std::find(reduced.begin(), reduced.end(), int64_t(in.size() - 1)) == reduced.end();
+}
 
-// Elementwise ops that cost many instructions (a polynomial or a library call) per element.
 bool is_costly(Prim p) {
   switch (p) {
     case Prim::Exp: case Prim::Exp2: case Prim::Expm1: case Prim::Log: case Prim::Log1p: case Prim::Cbrt:
@@ -45,6 +57,8 @@ bool is_costly(Prim p) {
     default: return false;
   }
 }
+
+namespace {
 
 // How many separate loops of one kernel may evaluate a value before it is materialised instead: a value
 // used both inside a reduction's loop and outside it is computed in each (softmax's exp is evaluated by the
@@ -352,6 +366,7 @@ struct Planner {
           if (merged[d] != m[d]) merged[d] = kAnyLoop;
       }
     }
+    if (is_column_reduction(body(), op)) return false;
     if (is_loop_reduction(op.prim)) {
       // Computed once per iteration of the loops its index follows: fuse only when that is at most once per
       // element of its result.

@@ -121,5 +121,11 @@ std::optional<GemmLayout> gemm_layout(const ir::Body& body, const ir::Op& dot);
 bool is_pointwise(ir::Prim p);
 // Ops a kernel evaluates with an inner loop (reductions, arg-reductions, dot_general as loops).
 bool is_loop_reduction(ir::Prim p);
+// A reduction over dims other than its operand's last (a bias gradient: x.sum(0)) whose last dim is long: it
+// roots a kernel of its own, which accumulates whole rows of the operand into its result (contiguous,
+// vectorised) instead of reducing each result element with strided reads.
+bool is_column_reduction(const ir::Body& body, const ir::Op& op);
+// Elementwise ops that cost many instructions (a polynomial or a library call) per element.
+bool is_costly(ir::Prim p);
 
 }  // namespace ember::lowering

@@ -88,6 +88,16 @@ def test_a_column_reduction_read_by_every_row_is_materialised_once():
     assert 0 < p["workspace_bytes"] <= 64 * 4 + 63
 
 
+def test_a_column_reduction_is_its_own_kernel_even_when_one_element_of_it_is_read_per_element():
+    # b - 0.1 * g.sum(0) reads each column sum once, so it could fuse; it is planned as its own kernel, which
+    # adds whole rows of g into the sums instead of reducing each column with strided reads.
+    p = plan(lambda g, b: b - 0.1 * g.sum(axis=0), np.ones((256, 512), np.float32), np.ones(512, np.float32))
+    assert [k["ops"] for k in kernels(p)][0] == ["reduce_sum"], p["text"]
+    # A short last dim (10) keeps the fused form.
+    p = plan(lambda g, b: b - 0.1 * g.sum(axis=0), np.ones((256, 10), np.float32), np.ones(10, np.float32))
+    assert len(kernels(p)) == 1, p["text"]
+
+
 def test_a_chain_of_normalisations_materialises_instead_of_recomputing_every_stage():
     # Each stage is read both by its mean's loop and by the next stage: fused into one kernel, stage k would
     # be recomputed inside the loops of every later stage. A value is evaluated by at most two loops of a
@@ -146,6 +156,18 @@ def test_small_contractions_are_generated_as_loops_not_blas_calls():
     assert all(s["kind"] == "kernel" for s in p["steps"]), p["text"]
 
 
+def dumped_mlir(code):
+    env = dict(os.environ, EMBER_DUMP="mlir", EMBER_DISK_CACHE="0")
+    return subprocess.run([sys.executable, "-c", "import numpy as np, ember as em\n" + code], env=env,
+                          capture_output=True, text=True, check=True).stderr
+
+
+def test_softmax_evaluates_its_exponential_once_per_element():
+    # The row sum's loop keeps exp(x - max) in the output row, and the output loop reads it back.
+    out = dumped_mlir("em.jit(em.nn.softmax, backend='cpu')(np.ones((8, 64), np.float32))")
+    assert out.count("math.exp") == 1, out
+
+
 def test_ember_dump_prints_plan_mlir_and_llvm():
     code = ("import numpy as np, ember as em\n"
             "em.jit(lambda x: x * 2.0 + 1.0, backend='cpu')(np.ones(4, np.float32))\n")
@@ -178,6 +200,44 @@ def test_softmax_and_layernorm_match_numpy(dtype):
     mean = x.mean(axis=-1, keepdims=True)
     want = (x - mean) / np.sqrt(((x - mean) ** 2).mean(axis=-1, keepdims=True) + 1e-5) * g + b
     np.testing.assert_allclose(got, want, rtol=10 * rtol, atol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("case", ["rows", "columns", "float16", "reversed", "donated", "two_sums"])
+def test_values_kept_in_the_output_between_loops_match_the_interpreter(case):
+    # Softmax-like kernels where a costly value is read by a row reduction and by the output loop: kept in
+    # the output row where that is safe, recomputed where it is not (another index, a 16-bit output, a
+    # parameter donated to the output that the output loop still reads).
+    x = RNG.standard_normal((37, 129)).astype(np.float16 if case == "float16" else np.float32)
+    y = RNG.standard_normal((37, 129)).astype(np.float32)
+    f = {
+        "rows": lambda x, y: em.nn.softmax(x) * y,
+        "columns": lambda x, y: em.nn.softmax(x, axis=0),
+        "float16": lambda x, y: em.nn.softmax(x),
+        "reversed": lambda x, y: enp.exp(x)[:, ::-1] / enp.exp(x).sum(axis=1, keepdims=True),
+        "donated": lambda x, y: y * (enp.exp(x) / enp.exp(x).sum(axis=1, keepdims=True)),
+        "two_sums": lambda x, y: enp.tanh(x) * enp.tanh(x).sum(axis=1, keepdims=True) / (enp.tanh(x) ** 2).sum(axis=1, keepdims=True),
+    }[case]
+    want = np.asarray(em.jit(f, backend="interpreter")(x, y))
+    compiled = em.jit(f, backend="cpu", donate_argnums=(1,) if case == "donated" else ())
+    got = np.asarray(compiled(x, enp.asarray(y)))
+    tol = 2e-3 if case == "float16" else 1e-5
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "max", "min", "any", "all"])
+@pytest.mark.parametrize("shape,axis", [((256, 40), 0), ((3, 5, 33), (0, 1)), ((4, 7, 17), 1), ((5, 1000), 0)])
+def test_column_reductions_match_numpy(name, shape, axis):
+    # Reductions over leading dims accumulate row by row into the result (threads split the last dim when
+    # it is the only kept one).
+    dtypes = [np.bool_] if name in ("any", "all") else [np.float32, np.float64, np.int32]
+    for dtype in dtypes:
+        x = RNG.standard_normal(shape) * (0.5 if name == "prod" else 3)
+        x = (x > 0) if dtype == np.bool_ else x.astype(dtype)
+        if name in ("max", "min") and dtype != np.int32:
+            x.flat[7] = np.nan  # propagates
+        got = np.asarray(em.jit(lambda a: getattr(enp, name)(a, axis=axis), backend="cpu")(x))
+        want = getattr(np, name)(x, axis=axis).astype(got.dtype)  # (NumPy sums int32 in int64)
+        np.testing.assert_allclose(got, want, rtol=1e-5 if dtype == np.float32 else 1e-12)
 
 
 def test_mlp_training_step_matches_the_interpreter():
