@@ -89,12 +89,20 @@ def calls_per_repeat(f, min_time=0.05):
         n *= 2
 
 
+# OpenBLAS's threads (NumPy's bundled copy and ember's) spin for about 0.1 s after a call before they sleep:
+# without a pause, the contender that runs next shares the 2 cores with them (ember's MLP step measured
+# 6.5 ms right after NumPy's products, 4.0 ms alone).
+SETTLE_SECONDS = 0.15
+
+
 def medians(contenders: dict) -> dict:
     """Median seconds per call of each zero-argument callable, repeats interleaved."""
     calls = {k: calls_per_repeat(f) for k, f in contenders.items()}
     times = {k: [] for k in contenders}
     for _ in range(REPEATS):
         for k, f in contenders.items():
+            if len(contenders) > 1:
+                time.sleep(SETTLE_SECONDS)
             t = time.perf_counter()
             for _ in range(calls[k]):
                 f()
