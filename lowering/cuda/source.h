@@ -1,0 +1,44 @@
+// CUDA C for a fusion plan (DESIGN §7): each kernel step of the plan becomes one __global__ function in a
+// single translation unit that NVRTC compiles for the device. Plain C++ (no CUDA headers): the source can be
+// generated, printed and compile-checked on a machine without a GPU.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lowering/plan/plan.h"
+
+namespace ember::lowering::cuda {
+
+// How a kernel is launched.
+struct LaunchShape {
+  // false: a grid-stride loop over `elements`, one thread per element (kernels without row reductions).
+  // true: blocks take `rows` rows in a grid-stride loop; a block's threads stride over the `row_length`
+  // elements of its row and cooperate in each reduction the row needs (softmax, layernorm, sums).
+  bool per_row = false;
+  int64_t elements = 0;
+  int64_t rows = 0;
+  int64_t row_length = 0;
+};
+
+struct KernelSource {
+  std::string name;                // the extern "C" __global__ function
+  size_t step = 0;                 // the plan step it computes
+  std::vector<ir::Value> buffers;  // its pointer parameters in order: the values it reads, then the root
+  LaunchShape launch;
+};
+
+struct ModuleSource {
+  std::string code;  // one translation unit
+  std::vector<KernelSource> kernels;
+};
+
+// Threads per block of every kernel (a multiple of the warp size: block reductions assume it).
+inline constexpr int kBlockThreads = 256;
+
+// The CUDA C of every kernel step of `plan`. Throws NotImplementedError naming the op and its types for an op
+// the CUDA code generator does not handle yet.
+ModuleSource emit_module_source(const Plan& plan);
+
+}  // namespace ember::lowering::cuda

@@ -1,0 +1,121 @@
+#include "runtime/cuda/nvrtc.h"
+
+#include <dlfcn.h>
+#include <nvrtc.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <vector>
+
+#include "ir/error.h"
+
+namespace ember::runtime::cuda {
+
+namespace {
+
+struct Nvrtc {
+  NvrtcStatus status;
+  decltype(&nvrtcVersion) version = nullptr;
+  decltype(&nvrtcGetErrorString) error_string = nullptr;
+  decltype(&nvrtcCreateProgram) create = nullptr;
+  decltype(&nvrtcCompileProgram) compile = nullptr;
+  decltype(&nvrtcGetProgramLogSize) log_size = nullptr;
+  decltype(&nvrtcGetProgramLog) log = nullptr;
+  decltype(&nvrtcGetCUBINSize) cubin_size = nullptr;
+  decltype(&nvrtcGetCUBIN) cubin = nullptr;
+  decltype(&nvrtcDestroyProgram) destroy = nullptr;
+};
+
+// The library names tried, newest first; EMBER_NVRTC names a file to use instead.
+std::vector<std::string> candidates() {
+  std::vector<std::string> names;
+  if (const char* path = std::getenv("EMBER_NVRTC")) names.push_back(path);
+  std::vector<std::string> dirs = {""};
+  if (const char* home = std::getenv("CUDA_HOME")) dirs.push_back(std::string(home) + "/lib64/");
+  dirs.push_back("/usr/local/cuda/lib64/");
+  for (const std::string& dir : dirs)
+    for (const char* so : {"libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so"})
+      names.push_back(dir + so);
+  return names;
+}
+
+const Nvrtc& nvrtc() {
+  static Nvrtc lib;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    void* handle = nullptr;
+    std::string tried;
+    for (const std::string& name : candidates()) {
+      handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (handle) break;
+      tried += (tried.empty() ? "" : ", ") + name;
+    }
+    if (!handle) {
+      lib.status.why = "NVRTC (libnvrtc) was not found; tried " + tried +
+                       " (install the CUDA toolkit or set EMBER_NVRTC to the library's path)";
+      return;
+    }
+    auto symbol = [&](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(handle, name));
+      if (!fn && lib.status.why.empty()) lib.status.why = std::string("libnvrtc has no symbol ") + name;
+    };
+    symbol(lib.version, "nvrtcVersion");
+    symbol(lib.error_string, "nvrtcGetErrorString");
+    symbol(lib.create, "nvrtcCreateProgram");
+    symbol(lib.compile, "nvrtcCompileProgram");
+    symbol(lib.log_size, "nvrtcGetProgramLogSize");
+    symbol(lib.log, "nvrtcGetProgramLog");
+    symbol(lib.cubin_size, "nvrtcGetCUBINSize");
+    symbol(lib.cubin, "nvrtcGetCUBIN");
+    symbol(lib.destroy, "nvrtcDestroyProgram");
+    if (!lib.status.why.empty()) return;
+    lib.version(&lib.status.major, &lib.status.minor);
+    lib.status.available = true;
+  });
+  return lib;
+}
+
+// Writes the source next to the other temporary files, for the error message.
+std::string keep_source(const std::string& source, const std::string& name) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/ember-" + name + "-" + std::to_string(getpid()) + ".cu";
+  std::ofstream(path) << source;
+  return path;
+}
+
+}  // namespace
+
+const NvrtcStatus& nvrtc_status() { return nvrtc().status; }
+
+std::string compile_to_cubin(const std::string& source, const std::string& name, int arch) {
+  const Nvrtc& lib = nvrtc();
+  if (!lib.status.available) throw Error(ErrorKind::Runtime, lib.status.why, "cuda");
+  nvrtcProgram program = nullptr;
+  auto check = [&](nvrtcResult r, const char* what) {
+    if (r != NVRTC_SUCCESS) throw Error(ErrorKind::Runtime, std::string(what) + ": " + lib.error_string(r), "cuda");
+  };
+  check(lib.create(&program, source.c_str(), (name + ".cu").c_str(), 0, nullptr, nullptr), "nvrtcCreateProgram");
+  std::string arch_option = "--gpu-architecture=sm_" + std::to_string(arch);
+  const char* options[] = {arch_option.c_str(), "--std=c++17", "-default-device", "--fmad=false"};
+  nvrtcResult compiled = lib.compile(program, 4, options);
+  size_t log_size = 0;
+  lib.log_size(program, &log_size);
+  std::string log(log_size, '\0');
+  if (log_size) lib.log(program, log.data());
+  if (compiled != NVRTC_SUCCESS) {
+    lib.destroy(&program);
+    throw Error(ErrorKind::Runtime, "NVRTC rejected the generated CUDA source for sm_" + std::to_string(arch) +
+                                        " (written to " + keep_source(source, name) + "):\n" + log,
+                "cuda");
+  }
+  size_t size = 0;
+  lib.cubin_size(program, &size);
+  std::string cubin(size, '\0');
+  lib.cubin(program, cubin.data());
+  lib.destroy(&program);
+  return cubin;
+}
+
+}  // namespace ember::runtime::cuda
