@@ -1,8 +1,11 @@
-"""Devices. Today only the host CPU; CUDA devices arrive with the CUDA backend."""
+"""Devices: the host CPU, and the CUDA GPUs the NVIDIA driver reports (found at run time: ember imports and
+runs on the CPU without a GPU, a driver or the CUDA libraries)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from . import _core
 
 
 @dataclass(frozen=True)
@@ -24,20 +27,34 @@ class Device:
 _CPU = Device("cpu", 0)
 
 
+def _cuda_devices() -> list[Device]:
+    status = _core._cuda_status()
+    return [Device("cuda", d["index"]) for d in status["devices"]] if status["available"] else []
+
+
 def devices(kind: str | None = None) -> list[Device]:
-    """The devices of `kind` ("cpu"; None means every device).
+    """The devices of `kind` ("cpu" or "cuda"; None means every device, the CPU first).
+
+    Asking for "cuda" where there is none raises RuntimeError saying what is missing (the driver, a device).
 
     >>> import ember as em
     >>> [d.platform for d in em.devices("cpu")]
     ['cpu']
     """
-    if kind not in (None, "cpu"):
-        raise RuntimeError(f"[devices] expected kind 'cpu' or None, got {kind!r}: no {kind} device is available")
-    return [_CPU]
+    if kind == "cpu":
+        return [_CPU]
+    if kind is None:
+        return [_CPU, *_cuda_devices()]
+    if kind in ("cuda", "gpu"):
+        found = _cuda_devices()
+        if not found:
+            raise RuntimeError(f"[devices] no CUDA device: {_core._cuda_status()['why']}")
+        return found
+    raise ValueError(f"[devices] expected kind 'cpu', 'cuda' or None, got {kind!r}")
 
 
 def default_backend() -> str:
-    """The platform jit compiles for by default.
+    """The platform jit compiles for by default (the CPU; CUDA devices are chosen with jit's `device`).
 
     >>> import ember as em
     >>> em.default_backend()
@@ -46,7 +63,12 @@ def default_backend() -> str:
     return "cpu"
 
 
-def _check_device(device) -> None:
+def _backend_and_device(backend: str | None, device) -> tuple[str | None, int]:
+    """jit's backend and device index for `device` (None, "cpu", or a Device)."""
     if device is None or device == "cpu" or device == _CPU:
-        return
-    raise ValueError(f"[jit] expected a CPU device, got {device!r}")
+        return backend, 0
+    if isinstance(device, Device) and device.platform == "cuda":
+        if backend not in (None, "cuda"):
+            raise ValueError(f"[jit] device {device!r} needs backend 'cuda', got backend {backend!r}")
+        return "cuda", device.id
+    raise ValueError(f"[jit] expected a CPU device or one of ember.devices('cuda'), got {device!r}")

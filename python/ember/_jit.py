@@ -8,7 +8,7 @@ import os
 from typing import Any, Callable, Iterable
 
 from . import _core
-from ._device import _check_device
+from ._device import _backend_and_device
 
 # jit compiles to native code when ember was built with the CPU backend; EMBER_BACKEND overrides the default
 # (the test suite runs its jit tests on the reference executor this way too).
@@ -70,7 +70,8 @@ def jit(
         tested against). `ember.backends()` lists them; the environment variable EMBER_BACKEND sets the
         default.
     device : Device or str, optional
-        The device to run on (the CPU today).
+        The device to run on: the CPU, or a CUDA device from ``ember.devices("cuda")`` (which selects the
+        "cuda" backend; arguments are copied to the device and results back on each call for now).
     compiler_options : dict, optional
         ``{"tiered": bool}``: tiered compilation (the "cpu" backend). When on, a function whose optimised code
         is in neither the in-process nor the disk cache first runs a quick build (a few times cheaper to
@@ -101,7 +102,7 @@ def jit(
         )
     if not callable(fun):
         raise TypeError(f"[jit] expected a callable, got {type(fun).__name__}")
-    _check_device(device)
+    backend, device_index = _backend_and_device(backend, device)
     names = _positional_names(fun)
     nums, argnames = _nums_and_names(names, static_argnums, static_argnames)
     donated_nums, donated_names = _nums_and_names(names, donate_argnums, donate_argnames)
@@ -112,7 +113,7 @@ def jit(
     if not name.isidentifier():
         name = "f"
     jitted = _core.JitFunction(fun, sorted(nums), sorted(argnames), sorted(donated_nums), sorted(donated_names),
-                               backend or _DEFAULT_BACKEND, names, name, _tiered(compiler_options))
+                               backend or _DEFAULT_BACKEND, device_index, names, name, _tiered(compiler_options))
     functools.update_wrapper(jitted, fun, updated=())
     return jitted
 

@@ -4,17 +4,39 @@
 #include "lowering/cuda/source.h"
 #include "lowering/plan/plan.h"
 #ifdef EMBER_HAVE_CUDA
+#include "runtime/cuda/driver.h"
 #include "runtime/cuda/nvrtc.h"
 #endif
 
 namespace ember::python {
 
 void init_cuda(py::module_& m) {
+  // {"code", "kernels": [{"name", "step", "buffers" (value ids), launch shape...}], "steps" (kinds),
+  // "params" and "results" (value ids), "values" ({id: (shape, dtype)} of every buffer, parameter and result)}.
   m.def("_cuda_source", [](const ir::Function& f) {
-    lowering::cuda::ModuleSource source = lowering::cuda::emit_module_source(lowering::make_plan(f));
+    lowering::Plan plan = lowering::make_plan(f);
+    lowering::cuda::ModuleSource source = lowering::cuda::emit_module_source(plan);
+    const ir::Body& body = plan.body();
+    py::dict values;
+    auto describe = [&](ir::Value v) {
+      const ir::Type& t = body.type(v);
+      py::tuple shape(t.shape.size());
+      for (size_t i = 0; i < t.shape.size(); ++i) shape[i] = py::int_(t.shape[i]);
+      values[py::int_(v.id)] = py::make_tuple(shape, numpy_dtype(t.dtype));
+      return v.id;
+    };
+    py::list params, results, steps;
+    for (ir::Value v : body.params) params.append(describe(v));
+    for (ir::Value v : body.results) results.append(describe(v));
+    for (const lowering::Step& s : plan.steps)
+      steps.append(s.kind == lowering::Step::Kind::Kernel ? "kernel" : s.kind == lowering::Step::Kind::Gemm ? "gemm"
+                   : s.kind == lowering::Step::Kind::Op ? "op" : "copy");
     py::list kernels;
     for (const auto& k : source.kernels) {
       py::dict d;
+      py::list buffers;
+      for (ir::Value v : k.buffers) buffers.append(describe(v));
+      d["buffers"] = buffers;
       d["name"] = k.name;
       d["step"] = k.step;
       d["per_row"] = k.launch.per_row;
@@ -26,7 +48,36 @@ void init_cuda(py::module_& m) {
     py::dict out;
     out["code"] = source.code;
     out["kernels"] = kernels;
+    out["steps"] = steps;
+    out["params"] = params;
+    out["results"] = results;
+    out["values"] = values;
     return out;
+  });
+  // {"available", "why", "driver_version", "devices": [{"index", "name", "compute_capability", "memory_bytes"}]}
+  m.def("_cuda_status", []() {
+    py::dict d;
+    py::list devices;
+#ifdef EMBER_HAVE_CUDA
+    const auto& s = runtime::cuda::cuda_status();
+    d["available"] = s.available;
+    d["why"] = s.why;
+    d["driver_version"] = s.driver_version;
+    for (const auto& info : s.devices) {
+      py::dict dev;
+      dev["index"] = info.index;
+      dev["name"] = info.name;
+      dev["compute_capability"] = py::make_tuple(info.major, info.minor);
+      dev["memory_bytes"] = info.memory_bytes;
+      devices.append(dev);
+    }
+#else
+    d["available"] = false;
+    d["why"] = "ember was built without CUDA (EMBER_CUDA off or no CUDA toolkit headers)";
+    d["driver_version"] = 0;
+#endif
+    d["devices"] = devices;
+    return d;
   });
   m.def("_nvrtc_status", []() {
     py::dict d;

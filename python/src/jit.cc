@@ -40,13 +40,14 @@ class JitFunction {
  public:
   JitFunction(py::object fun, std::vector<int> static_argnums, std::vector<std::string> static_argnames,
               std::vector<int> donate_argnums, std::vector<std::string> donate_argnames, std::string backend,
-              std::vector<std::string> arg_names, std::string name, bool tiered)
+              int device_index, std::vector<std::string> arg_names, std::string name, bool tiered)
       : fun_(std::move(fun)),
         static_argnums_(std::move(static_argnums)),
         static_argnames_(std::move(static_argnames)),
         donate_argnums_(std::move(donate_argnums)),
         donate_argnames_(std::move(donate_argnames)),
         backend_(std::move(backend)),
+        device_index_(device_index),
         arg_names_(std::move(arg_names)),
         name_(std::move(name)),
         tiered_(tiered) {
@@ -242,6 +243,7 @@ class JitFunction {
     Entry e = trace(p, args, kwargs);
     runtime::CompileOptions options;
     options.tiered = tiered_;
+    if (backend_ == "cuda") options.device = runtime::Device{runtime::Device::Kind::Cuda, device_index_};
     e.executable = runtime::get_compiler(backend_).compile(e.function, options);
     return cache_.emplace(std::move(p.key), std::move(e)).first->second;
   }
@@ -252,6 +254,7 @@ class JitFunction {
   std::vector<int> donate_argnums_;  // positional, as the caller wrote them (negative from the end)
   std::vector<std::string> donate_argnames_;
   std::string backend_;
+  int device_index_ = 0;  // the CUDA device, for backend "cuda"
   std::vector<std::string> arg_names_;
   std::string name_;
   bool tiered_;
@@ -264,7 +267,7 @@ class JitFunction {
 void init_jit(py::module_& m) {
   py::class_<JitFunction>(m, "JitFunction", py::dynamic_attr())
       .def(py::init<py::object, std::vector<int>, std::vector<std::string>, std::vector<int>,
-                    std::vector<std::string>, std::string, std::vector<std::string>, std::string, bool>())
+                    std::vector<std::string>, std::string, int, std::vector<std::string>, std::string, bool>())
       .def("__call__", &JitFunction::call)
       .def("trace_ir", &JitFunction::trace_ir)
       .def("_cache_size", &JitFunction::cache_size)

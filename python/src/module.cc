@@ -1,4 +1,7 @@
 // The extension module ember._core: error translation, source locations, and the module sections.
+#ifdef EMBER_HAVE_CUDA
+#include "lowering/cuda/backend.h"
+#endif
 #ifdef EMBER_HAVE_CPU_BACKEND
 #include "lowering/cpu/backend.h"
 #include "lowering/cpu/code_cache.h"
@@ -96,6 +99,9 @@ PYBIND11_MODULE(_core, m) {
   ember::python::init_interop(m);
   ember::python::init_transforms(m);
   ember::python::init_callbacks(m);
+#ifdef EMBER_HAVE_CUDA
+  ember::lowering::cuda::register_cuda_backend();
+#endif
 #ifdef EMBER_HAVE_CPU_BACKEND
   ember::lowering::cpu::register_cpu_backend();
   m.def("_cpu_compile_stats", &ember::lowering::cpu::compile_stats,

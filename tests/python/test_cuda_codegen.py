@@ -1,12 +1,19 @@
 """The CUDA code generator without a GPU (lowering/cuda): the CUDA C of fused plans, compiled by NVRTC for
-sm_80 and sm_90, so that code generation errors are caught on machines without a GPU. Op-table cases are a
-fixed-seed sample here; EMBER_FULL_SWEEP=1 compiles every one. Results are checked on a GPU machine
-(tests/gpu), not here."""
+sm_80 and sm_90, so that code generation errors are caught on machines without a GPU. What the kernels
+compute is checked here too, by compiling the same source as host C++ (the generated prelude has a host
+variant: one thread per block, the blocks in sequence) and running the plan's kernels on NumPy buffers
+against the reference executor. That checks indexing, fusion and op semantics, not the block reductions'
+cooperation or the device's math library, which tests/gpu does. Op-table cases are a fixed-seed sample
+here; EMBER_FULL_SWEEP=1 runs every one."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import random
+import shutil
+import subprocess
+import tempfile
 
 import numpy as np
 import pytest
@@ -15,7 +22,7 @@ import ember as em
 import ember.numpy as enp
 from opdb import ALL_OPS
 from test_cpu_backend import gelu, layernorm, mlp, mlp_params
-from test_opdb import _is_array, _is_dynamic, samples_for
+from test_opdb import _eager_and_jit, _is_array, _is_dynamic, assert_matches, leaves, samples_for, tolerance
 
 NVRTC = em._core._nvrtc_status()
 pytestmark = pytest.mark.skipif(not NVRTC["available"], reason=f"no NVRTC: {NVRTC['why']}")
@@ -32,6 +39,33 @@ def compiles(source, name):
     for arch in ARCHS:
         cubin = em._core._nvrtc_compile(source["code"], name, arch)
         assert cubin[:4] == b"\x7fELF", f"{name}: NVRTC did not return a cubin for sm_{arch}"
+
+
+CXX = shutil.which("c++") or shutil.which("g++")
+
+
+def run_on_host(source, args):
+    """Runs the plan's kernels (compiled as host C++) on NumPy buffers; returns its results."""
+    if any(k != "kernel" for k in source["steps"]):
+        return None  # library calls and control flow run on the host side of the CUDA backend, not here
+    with tempfile.TemporaryDirectory() as tmp:
+        src, lib = os.path.join(tmp, "k.cc"), os.path.join(tmp, "k.so")
+        with open(src, "w") as f:
+            f.write(source["code"])
+        subprocess.run([CXX, "-std=c++17", "-O1", "-shared", "-fPIC", "-w", src, "-o", lib], check=True,
+                       capture_output=True, text=True)
+        so = ctypes.CDLL(lib)
+        arrays = {}
+        for vid, a in zip(source["params"], args):
+            shape, dtype = source["values"][vid]
+            arrays[vid] = np.ascontiguousarray(np.asarray(a, dtype=dtype).reshape(shape))
+        for k in source["kernels"]:
+            for vid in k["buffers"]:
+                if vid not in arrays:
+                    shape, dtype = source["values"][vid]
+                    arrays[vid] = np.zeros(shape, dtype)
+            getattr(so, k["name"])(*[ctypes.c_void_p(arrays[v].ctypes.data) for v in k["buffers"]])
+        return [arrays[v].copy() for v in source["results"]]
 
 
 def test_softmax_is_one_block_per_row_kernel_with_its_reductions_across_the_block():
@@ -111,3 +145,63 @@ def test_op_table_cases_compile_or_are_refused_by_name(op, dtype):
             assert str(e).startswith("[") and "cuda code generator" in str(e), str(e)
             continue
         compiles(s, f"{op.name}_{dtype}_{k}")
+
+
+HOST_CASES = [c for i, c in enumerate(op_cases()) if FULL or i % 3 == 0]
+
+
+@pytest.mark.skipif(CXX is None, reason="no C++ compiler")
+@pytest.mark.parametrize("op,dtype", HOST_CASES)
+def test_op_table_kernels_compute_what_the_interpreter_does(op, dtype):
+    for sample in samples_for(op, dtype):
+        what = f"{op.name}{sample!r}"
+        dynamic = [] if op.concrete_only else [i for i, a in enumerate(sample.args) if _is_dynamic(op, a)]
+        kwargs = dict(sample.kwargs, **(op.jit_kwargs(sample) if op.jit_kwargs else {}))
+
+        def f(*dyn):
+            args = [enp.asarray(a) if _is_array(a) else a for a in sample.args]
+            for i, v in zip(dynamic, dyn):
+                args[i] = v
+            return op.op(*args, **kwargs)
+
+        dyn = [sample.args[i] for i in dynamic]
+        try:
+            source = cuda_source(f, *dyn)
+        except NotImplementedError:
+            continue
+        if "erfinv" in source["code"]:
+            continue  # the host's libm has no erfinv
+        got = run_on_host(source, em.tree_util.tree_leaves(dyn))
+        if got is None:
+            continue
+        want = leaves(em.jit(f, backend="interpreter")(*[enp.asarray(a) if _is_array(a) else a for a in dyn]))
+        assert len(got) == len(want), what
+        for g, w in zip(got, want):
+            w = np.asarray(w)
+            assert_matches(g.reshape(w.shape), w, w.dtype, tolerance(op, w.dtype), what)
+
+
+@pytest.mark.skipif(CXX is None, reason="no C++ compiler")
+def test_host_run_of_softmax_layernorm_and_an_mlp_step_matches_the_interpreter():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((37, 129)).astype(np.float32)
+
+    def step(params, x, labels):
+        def loss(params):
+            return -enp.mean(enp.sum(em.nn.log_softmax(mlp(params, x)) * labels, axis=-1))
+        value, grads = em.value_and_grad(loss)(params)
+        return value, em.tree_util.tree_map(lambda p, g: p - 0.1 * g, params, grads)
+
+    params = mlp_params(12, 20, 10)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 8)]
+    cases = [(em.nn.softmax, [x]), (layernorm, [x, x[0], x[1]]),
+             (lambda x: x - x.mean(axis=0), [x]), (lambda x: (x * x).sum() + x.max(), [x]),
+             (step, [params, rng.standard_normal((8, 12)).astype(np.float32), labels])]
+    for f, args in cases:
+        flat = em.tree_util.tree_leaves(args)
+        source = cuda_source(lambda *a: f(*em.tree_util.tree_unflatten(em.tree_util.tree_structure(args), a)), *flat)
+        got = run_on_host(source, flat)
+        assert got is not None, source["steps"]
+        want = em.tree_util.tree_leaves(em.jit(f, backend="interpreter")(*args))
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g.reshape(np.shape(w)), np.asarray(w), rtol=2e-5, atol=2e-6)

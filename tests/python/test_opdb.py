@@ -209,13 +209,17 @@ def test_jit_matches_eager(op, dtype):
             assert_same_bits(g, e, what if len(got) == 1 else f"{what} result {k}")
 
 
+# The compiled backend under test: "cpu" here; tests/gpu/run.sh sets "cuda".
+COMPILED = os.environ.get("EMBER_TEST_COMPILED_BACKEND", "cpu")
+
+
 # The native CPU backend compiles every primitive: each case matches eager mode within the op's tolerance.
-@pytest.mark.skipif("cpu" not in em.backends(), reason="ember was built without the CPU backend")
+@pytest.mark.skipif(COMPILED not in em.backends(), reason=f"ember was built without the {COMPILED} backend")
 @pytest.mark.parametrize("op,dtype", op_dtype_pairs())
-def test_cpu_backend_matches_eager(op, dtype):
+def test_compiled_backend_matches_eager(op, dtype):
     for sample in samples_for(op, dtype):
         what = f"{op.name}{sample!r}"
-        eager, got = _eager_and_jit(op, sample, "cpu")
+        eager, got = _eager_and_jit(op, sample, COMPILED)
         for k, (g, e) in enumerate(zip(got, eager)):
             assert_matches(g, e, e.dtype, tolerance(op, e.dtype), what if len(got) == 1 else f"{what} result {k}")
 

@@ -236,10 +236,14 @@ def _assert_trees_close(got, expected, what):
         np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12, equal_nan=True, err_msg=what)
 
 
-@pytest.mark.skipif("cpu" not in em.backends(), reason="ember was built without the CPU backend")
+# The compiled backend under test: "cpu" here; tests/gpu/run.sh sets "cuda".
+COMPILED = os.environ.get("EMBER_TEST_COMPILED_BACKEND", "cpu")
+
+
+@pytest.mark.skipif(COMPILED not in em.backends(), reason=f"ember was built without the {COMPILED} backend")
 @pytest.mark.parametrize("op,dtype", [p for p in ad_pairs() if p.values[1] == "float64"])
-def test_derivatives_compiled_on_the_cpu_backend_match_eager(op, dtype):
-    """jvp, vjp and grad of vmap, jitted on the cpu backend, against eager mode (the reference executor)."""
+def test_derivatives_compiled_match_eager(op, dtype):
+    """jvp, vjp and grad of vmap, jitted on the compiled backend, against eager mode (the reference executor)."""
     rng = _seed("cpu", op.name, dtype)
     for sample, pos in _differentiable_samples(op, dtype)[:2]:
         f = _as_function(op, sample, pos)
@@ -255,13 +259,13 @@ def test_derivatives_compiled_on_the_cpu_backend_match_eager(op, dtype):
             return tangent, pullback(u), per_member
 
         expected = derivatives(x, t, u, stacked)
-        got = em.jit(derivatives, backend="cpu")(x, t, u, stacked)
+        got = em.jit(derivatives, backend=COMPILED)(x, t, u, stacked)
         _assert_trees_close(got, expected, f"{op.name}{sample!r}")
 
 
-@pytest.mark.skipif("cpu" not in em.backends(), reason="ember was built without the CPU backend")
+@pytest.mark.skipif(COMPILED not in em.backends(), reason=f"ember was built without the {COMPILED} backend")
 @pytest.mark.parametrize("op,dtype", vmap_pairs())
-def test_vmap_compiled_on_the_cpu_backend_matches_eager(op, dtype):
+def test_vmap_compiled_matches_eager(op, dtype):
     rng = _seed("cpu-vmap", op.name, dtype)
     for sample in op.samples(_seed(op.name, dtype), dtype)[:2]:
         pos = _array_positions(sample)
@@ -269,5 +273,5 @@ def test_vmap_compiled_on_the_cpu_backend_matches_eager(op, dtype):
             continue
         f = _as_function(op, sample, pos)
         stacked = [np.stack(_members(rng, sample.args[i])) for i in pos]
-        got = em.jit(em.vmap(f), backend="cpu")(*stacked)
-        _assert_batched_equal(got, em.vmap(f)(*stacked), f"vmap on cpu {op.name}{sample!r}")
+        got = em.jit(em.vmap(f), backend=COMPILED)(*stacked)
+        _assert_batched_equal(got, em.vmap(f)(*stacked), f"vmap on {COMPILED} {op.name}{sample!r}")
