@@ -17,6 +17,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ember as em  # noqa: E402
 import ember.numpy as enp  # noqa: E402
+from speed_targets import REPEATS, calls_per_repeat, fmt  # noqa: E402 (also a fresh EMBER_CACHE_DIR)
 from workloads import gelu, layernorm, softmax  # noqa: E402
 
 try:
@@ -29,19 +30,10 @@ try:
 except ImportError:
     torch = None
 
-REPEATS = 9
 
 
-def median_seconds(f, min_time=0.05):
-    f()
-    n = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(n):
-            f()
-        if time.perf_counter() - t >= min_time:
-            break
-        n *= 2
+def median_seconds(f):
+    n = calls_per_repeat(f)
     times = []
     for _ in range(REPEATS):
         t = time.perf_counter()
@@ -49,10 +41,6 @@ def median_seconds(f, min_time=0.05):
             f()
         times.append((time.perf_counter() - t) / n)
     return statistics.median(times)
-
-
-def fmt(s):
-    return f"{s * 1e6:.1f} µs" if s < 1e-3 else f"{s * 1e3:.2f} ms"
 
 
 def copy_bandwidth():

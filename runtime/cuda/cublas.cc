@@ -1,7 +1,6 @@
 #include "runtime/cuda/cublas.h"
 
 #include <cublas_v2.h>
-#include <dlfcn.h>
 
 #include <map>
 #include <mutex>
@@ -9,13 +8,11 @@
 
 #include "ir/error.h"
 #include "runtime/cuda/driver.h"
+#include "runtime/cuda/library.h"
 
 namespace ember::runtime::cuda {
 
 namespace {
-
-#define EMBER_NAME_OF(fn) EMBER_NAME_OF_(fn)  // expands cublas_v2.h's versioned names
-#define EMBER_NAME_OF_(fn) #fn
 
 struct Cublas {
   std::string why;  // empty when loaded
@@ -29,26 +26,17 @@ const Cublas& cublas() {
   static Cublas lib;
   static std::once_flag once;
   std::call_once(once, [] {
-    void* handle = nullptr;
-    std::string tried;
-    for (const char* name : {"libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so",
-                             "/usr/local/cuda/lib64/libcublas.so"}) {
-      handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-      if (handle) break;
-      tried += (tried.empty() ? "" : ", ") + std::string(name);
-    }
-    if (!handle) {
-      lib.why = "cuBLAS (libcublas) was not found; tried " + tried;
+    SharedLibrary so({"libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so",
+                      "/usr/local/cuda/lib64/libcublas.so"});
+    if (!so.loaded()) {
+      lib.why = "cuBLAS (libcublas) was not found; " + so.why();
       return;
     }
-    auto symbol = [&](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(handle, name));
-      if (!fn && lib.why.empty()) lib.why = std::string("libcublas has no ") + name;
-    };
-    symbol(lib.create, EMBER_NAME_OF(cublasCreate));
-    symbol(lib.set_stream, EMBER_NAME_OF(cublasSetStream));
-    symbol(lib.sgemm, EMBER_NAME_OF(cublasSgemmStridedBatched));
-    symbol(lib.dgemm, EMBER_NAME_OF(cublasDgemmStridedBatched));
+    so.resolve(lib.create, EMBER_NAME_OF(cublasCreate));
+    so.resolve(lib.set_stream, EMBER_NAME_OF(cublasSetStream));
+    so.resolve(lib.sgemm, EMBER_NAME_OF(cublasSgemmStridedBatched));
+    so.resolve(lib.dgemm, EMBER_NAME_OF(cublasDgemmStridedBatched));
+    if (!so.why().empty()) lib.why = "libcublas is not usable: " + so.why();
   });
   return lib;
 }

@@ -1,7 +1,6 @@
 #include "runtime/cuda/driver.h"
 
 #include <cuda.h>
-#include <dlfcn.h>
 
 #include <cstdlib>
 #include <map>
@@ -9,13 +8,11 @@
 #include <mutex>
 
 #include "ir/error.h"
+#include "runtime/cuda/library.h"
 
 namespace ember::runtime::cuda {
 
 namespace {
-
-#define EMBER_NAME_OF(fn) EMBER_NAME_OF_(fn)  // expands cuda.h's versioned names (cuMemAlloc -> cuMemAlloc_v2)
-#define EMBER_NAME_OF_(fn) #fn
 
 // The driver entry points ember uses, resolved by their versioned names.
 struct Driver {
@@ -61,44 +58,37 @@ const Driver& driver() {
   static Driver d;
   static std::once_flag once;
   std::call_once(once, [] {
-    void* handle = nullptr;
-    std::string tried;
-    for (const std::string& name : candidates()) {
-      handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (handle) break;
-      tried += (tried.empty() ? "" : ", ") + name;
-    }
-    if (!handle) {
-      d.status.why = "the NVIDIA driver library was not found (tried " + tried +
+    SharedLibrary lib(candidates());
+    if (!lib.loaded()) {
+      d.status.why = "the NVIDIA driver library was not found (" + lib.why() +
                      "); CUDA devices need an NVIDIA GPU and its driver (EMBER_LIBCUDA names another libcuda)";
       return;
     }
-    auto symbol = [&](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(handle, name));
-      if (!fn && d.status.why.empty()) d.status.why = std::string("the NVIDIA driver library has no ") + name;
-    };
-    symbol(d.get_error_string, EMBER_NAME_OF(cuGetErrorString));
-    symbol(d.init, EMBER_NAME_OF(cuInit));
-    symbol(d.driver_get_version, EMBER_NAME_OF(cuDriverGetVersion));
-    symbol(d.device_get_count, EMBER_NAME_OF(cuDeviceGetCount));
-    symbol(d.device_get, EMBER_NAME_OF(cuDeviceGet));
-    symbol(d.device_get_name, EMBER_NAME_OF(cuDeviceGetName));
-    symbol(d.device_get_attribute, EMBER_NAME_OF(cuDeviceGetAttribute));
-    symbol(d.device_total_mem, EMBER_NAME_OF(cuDeviceTotalMem));
-    symbol(d.primary_ctx_retain, EMBER_NAME_OF(cuDevicePrimaryCtxRetain));
-    symbol(d.ctx_set_current, EMBER_NAME_OF(cuCtxSetCurrent));
-    symbol(d.stream_create, EMBER_NAME_OF(cuStreamCreate));
-    symbol(d.stream_synchronize, EMBER_NAME_OF(cuStreamSynchronize));
-    symbol(d.mem_alloc, EMBER_NAME_OF(cuMemAlloc));
-    symbol(d.mem_free, EMBER_NAME_OF(cuMemFree));
-    symbol(d.memcpy_htod_async, EMBER_NAME_OF(cuMemcpyHtoDAsync));
-    symbol(d.memcpy_dtoh_async, EMBER_NAME_OF(cuMemcpyDtoHAsync));
-    symbol(d.memcpy_dtod_async, EMBER_NAME_OF(cuMemcpyDtoDAsync));
-    symbol(d.memset_d8_async, EMBER_NAME_OF(cuMemsetD8Async));
-    symbol(d.module_load_data, EMBER_NAME_OF(cuModuleLoadData));
-    symbol(d.module_get_function, EMBER_NAME_OF(cuModuleGetFunction));
-    symbol(d.launch_kernel, EMBER_NAME_OF(cuLaunchKernel));
-    if (!d.status.why.empty()) return;
+    lib.resolve(d.get_error_string, EMBER_NAME_OF(cuGetErrorString));
+    lib.resolve(d.init, EMBER_NAME_OF(cuInit));
+    lib.resolve(d.driver_get_version, EMBER_NAME_OF(cuDriverGetVersion));
+    lib.resolve(d.device_get_count, EMBER_NAME_OF(cuDeviceGetCount));
+    lib.resolve(d.device_get, EMBER_NAME_OF(cuDeviceGet));
+    lib.resolve(d.device_get_name, EMBER_NAME_OF(cuDeviceGetName));
+    lib.resolve(d.device_get_attribute, EMBER_NAME_OF(cuDeviceGetAttribute));
+    lib.resolve(d.device_total_mem, EMBER_NAME_OF(cuDeviceTotalMem));
+    lib.resolve(d.primary_ctx_retain, EMBER_NAME_OF(cuDevicePrimaryCtxRetain));
+    lib.resolve(d.ctx_set_current, EMBER_NAME_OF(cuCtxSetCurrent));
+    lib.resolve(d.stream_create, EMBER_NAME_OF(cuStreamCreate));
+    lib.resolve(d.stream_synchronize, EMBER_NAME_OF(cuStreamSynchronize));
+    lib.resolve(d.mem_alloc, EMBER_NAME_OF(cuMemAlloc));
+    lib.resolve(d.mem_free, EMBER_NAME_OF(cuMemFree));
+    lib.resolve(d.memcpy_htod_async, EMBER_NAME_OF(cuMemcpyHtoDAsync));
+    lib.resolve(d.memcpy_dtoh_async, EMBER_NAME_OF(cuMemcpyDtoHAsync));
+    lib.resolve(d.memcpy_dtod_async, EMBER_NAME_OF(cuMemcpyDtoDAsync));
+    lib.resolve(d.memset_d8_async, EMBER_NAME_OF(cuMemsetD8Async));
+    lib.resolve(d.module_load_data, EMBER_NAME_OF(cuModuleLoadData));
+    lib.resolve(d.module_get_function, EMBER_NAME_OF(cuModuleGetFunction));
+    lib.resolve(d.launch_kernel, EMBER_NAME_OF(cuLaunchKernel));
+    if (!lib.why().empty()) {
+      d.status.why = "the NVIDIA driver library is not usable: " + lib.why();
+      return;
+    }
     if (CUresult r = d.init(0); r != CUDA_SUCCESS) {
       d.status.why = "cuInit failed: " + d.error(r);
       return;

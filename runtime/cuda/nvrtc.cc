@@ -1,6 +1,5 @@
 #include "runtime/cuda/nvrtc.h"
 
-#include <dlfcn.h>
 #include <nvrtc.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "ir/error.h"
+#include "runtime/cuda/library.h"
 
 namespace ember::runtime::cuda {
 
@@ -45,32 +45,25 @@ const Nvrtc& nvrtc() {
   static Nvrtc lib;
   static std::once_flag once;
   std::call_once(once, [] {
-    void* handle = nullptr;
-    std::string tried;
-    for (const std::string& name : candidates()) {
-      handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (handle) break;
-      tried += (tried.empty() ? "" : ", ") + name;
-    }
-    if (!handle) {
-      lib.status.why = "NVRTC (libnvrtc) was not found; tried " + tried +
+    SharedLibrary so(candidates());
+    if (!so.loaded()) {
+      lib.status.why = "NVRTC (libnvrtc) was not found; " + so.why() +
                        " (install the CUDA toolkit or set EMBER_NVRTC to the library's path)";
       return;
     }
-    auto symbol = [&](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(handle, name));
-      if (!fn && lib.status.why.empty()) lib.status.why = std::string("libnvrtc has no symbol ") + name;
-    };
-    symbol(lib.version, "nvrtcVersion");
-    symbol(lib.error_string, "nvrtcGetErrorString");
-    symbol(lib.create, "nvrtcCreateProgram");
-    symbol(lib.compile, "nvrtcCompileProgram");
-    symbol(lib.log_size, "nvrtcGetProgramLogSize");
-    symbol(lib.log, "nvrtcGetProgramLog");
-    symbol(lib.cubin_size, "nvrtcGetCUBINSize");
-    symbol(lib.cubin, "nvrtcGetCUBIN");
-    symbol(lib.destroy, "nvrtcDestroyProgram");
-    if (!lib.status.why.empty()) return;
+    so.resolve(lib.version, "nvrtcVersion");
+    so.resolve(lib.error_string, "nvrtcGetErrorString");
+    so.resolve(lib.create, "nvrtcCreateProgram");
+    so.resolve(lib.compile, "nvrtcCompileProgram");
+    so.resolve(lib.log_size, "nvrtcGetProgramLogSize");
+    so.resolve(lib.log, "nvrtcGetProgramLog");
+    so.resolve(lib.cubin_size, "nvrtcGetCUBINSize");
+    so.resolve(lib.cubin, "nvrtcGetCUBIN");
+    so.resolve(lib.destroy, "nvrtcDestroyProgram");
+    if (!so.why().empty()) {
+      lib.status.why = "libnvrtc is not usable: " + so.why();
+      return;
+    }
     lib.version(&lib.status.major, &lib.status.minor);
     lib.status.available = true;
   });

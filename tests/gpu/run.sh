@@ -25,6 +25,10 @@ done
 ln -s "$build"/python/_core*.so "$site/ember/"
 export PYTHONPATH="$site"
 python3 -c "import ember as em; print('devices:', em.devices()); print(em._core._cuda_status())"
+if ! python3 -c "import ember as em, sys; sys.exit(0 if em._core._cuda_status()['available'] else 1)"; then
+  echo "0 passed, 1 failed (no usable CUDA device, see the status above)"
+  exit 1
+fi
 
 [ "${EMBER_GPU_QUICK:-0}" = 1 ] || export EMBER_FULL_SWEEP=1
 export EMBER_TEST_COMPILED_BACKEND=cuda

@@ -22,7 +22,7 @@ import ember as em
 import ember.numpy as enp
 from opdb import ALL_OPS
 from test_cpu_backend import gelu, layernorm, mlp, mlp_params
-from test_opdb import _eager_and_jit, _is_array, _is_dynamic, assert_matches, leaves, samples_for, tolerance
+from test_opdb import _is_array, _is_dynamic, assert_matches, leaves, samples_for, tolerance
 
 NVRTC = em._core._nvrtc_status()
 pytestmark = pytest.mark.skipif(not NVRTC["available"], reason=f"no NVRTC: {NVRTC['why']}")
@@ -116,6 +116,20 @@ def test_plans_of_the_cpu_backend_tests_compile(name):
     compiles(s, name)
 
 
+def as_function(op, sample):
+    """The sample as a function of its array arguments (as test_opdb traces it under jit), and those arguments."""
+    dynamic = [] if op.concrete_only else [i for i, a in enumerate(sample.args) if _is_dynamic(op, a)]
+    kwargs = dict(sample.kwargs, **(op.jit_kwargs(sample) if op.jit_kwargs else {}))
+
+    def f(*dyn):
+        args = [enp.asarray(a) if _is_array(a) else a for a in sample.args]
+        for i, v in zip(dynamic, dyn):
+            args[i] = v
+        return op.op(*args, **kwargs)
+
+    return f, [sample.args[i] for i in dynamic]
+
+
 def op_cases():
     chooser = random.Random(4321)
     for op in ALL_OPS:
@@ -130,17 +144,9 @@ def test_op_table_cases_compile_or_are_refused_by_name(op, dtype):
     # What the generator handles compiles for every architecture; what it does not yet handle is a
     # NotImplementedError that names the op (never a crash, never source NVRTC rejects).
     for k, sample in enumerate(samples_for(op, dtype)):
-        dynamic = [] if op.concrete_only else [i for i, a in enumerate(sample.args) if _is_dynamic(op, a)]
-        kwargs = dict(sample.kwargs, **(op.jit_kwargs(sample) if op.jit_kwargs else {}))
-
-        def f(*dyn):
-            args = [enp.asarray(a) if _is_array(a) else a for a in sample.args]
-            for i, v in zip(dynamic, dyn):
-                args[i] = v
-            return op.op(*args, **kwargs)
-
+        f, dyn = as_function(op, sample)
         try:
-            s = cuda_source(f, *[sample.args[i] for i in dynamic])
+            s = cuda_source(f, *dyn)
         except NotImplementedError as e:
             assert str(e).startswith("[") and "cuda code generator" in str(e), str(e)
             continue
@@ -155,16 +161,7 @@ HOST_CASES = [c for i, c in enumerate(op_cases()) if FULL or i % 3 == 0]
 def test_op_table_kernels_compute_what_the_interpreter_does(op, dtype):
     for sample in samples_for(op, dtype):
         what = f"{op.name}{sample!r}"
-        dynamic = [] if op.concrete_only else [i for i, a in enumerate(sample.args) if _is_dynamic(op, a)]
-        kwargs = dict(sample.kwargs, **(op.jit_kwargs(sample) if op.jit_kwargs else {}))
-
-        def f(*dyn):
-            args = [enp.asarray(a) if _is_array(a) else a for a in sample.args]
-            for i, v in zip(dynamic, dyn):
-                args[i] = v
-            return op.op(*args, **kwargs)
-
-        dyn = [sample.args[i] for i in dynamic]
+        f, dyn = as_function(op, sample)
         try:
             source = cuda_source(f, *dyn)
         except NotImplementedError:
