@@ -14,6 +14,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -100,6 +101,10 @@ inline float __double2float_rz(double d) {
   float f = (float)d;
   return std::fabs((double)f) > std::fabs(d) ? std::nextafter(f, 0.0f) : f;
 }
+inline long long __double_as_longlong(double d) { long long u; std::memcpy(&u, &d, 8); return u; }
+using std::exp;
+using std::fabs;
+using std::log1p;
 inline int __popc(unsigned x) { return __builtin_popcount(x); }
 inline int __popcll(unsigned long long x) { return __builtin_popcountll(x); }
 inline float ember_from_f16(unsigned short h) { _Float16 x; std::memcpy(&x, &h, 2); return (float)x; }
@@ -122,6 +127,14 @@ __device__ __forceinline__ float ember_round_odd(double d) {
 // The interpreter's max/min: the second operand wins when strictly better or NaN (NaN propagates).
 template <typename T> __device__ __forceinline__ T ember_max(T a, T b) { return (b > a || b != b) ? b : a; }
 template <typename T> __device__ __forceinline__ T ember_min(T a, T b) { return (b < a || b != b) ? b : a; }
+// log(exp(a) + exp(b)) around the larger operand, as np.logaddexp: equal operands (infinities included) give
+// a + log 2, NaN propagates.
+template <typename T> __device__ __forceinline__ T ember_log_add_exp(T a, T b) {
+  T diff = a - b;
+  if (a == b) return a + (T)0.693147180559945309417232121458176568;
+  if (diff != diff) return diff;
+  return (diff > 0 ? a : b) + log1p(exp(-fabs(diff)));
+}
 )";
 
 struct Val {
@@ -292,6 +305,33 @@ class KernelWriter {
   Val binary(const ir::Op& op, DType d, Val x, Val y);
   Val convert(DType from, DType to, Val x);
   Val reduction(const ir::Op& op, const Index& idx);
+  Val gather(const ir::Op& op, const Index& idx);
+  // An integer index as long long (uint64 beyond int64 saturates: out of bounds like any index too large).
+  Val index_i64(Val v, DType d) {
+    if (d == DType::U64) return def(v.level, "long long", v.e + " > 9223372036854775807ull ? 9223372036854775807ll : (long long)" + v.e);
+    return def(v.level, "long long", "(long long)" + v.e);
+  }
+  // JAX's fill for out-of-bounds gathers: NaN, the minimum of signed and the maximum of unsigned integers,
+  // true for bool.
+  std::string gather_fill(DType d) {
+    if (ir::is_float(d)) return d == DType::F64 ? "__longlong_as_double(0x7ff8000000000000ll)" : "__uint_as_float(0x7fc00000u)";
+    if (d == DType::Bool) return "true";
+    return identity(ir::is_unsigned_int(d) ? Prim::ReduceMin : Prim::ReduceMax, d);
+  }
+  Val arg_reduction(const ir::Op& op, const Index& idx);
+  void cumulative(const ir::Op& op, Index idx);
+  // Opens the loop of a reduction at the level its index `idx` needs (below every loop it depends on, above
+  // the others), runs `body` inside it with the loop's position, then closes it; returns that level and
+  // whether the loop is spread across the block's threads.
+  // Runs `fn(level, across_block)` with the loops deeper than what `idx` needs set aside: the reduction
+  // built there goes before them, and is spread across the block's threads when its index is per row.
+  void at_reduction_level(const Index& idx, const std::function<void(int, bool)>& fn);
+  Val open_reduction_loop(int64_t count, bool across_block);
+  // ember_block_reduce of `acc` with `combine_a_b`, an expression of the parameters a and b.
+  Val block_reduce(int top, const char* type, const std::string& acc, const std::string& identity,
+                   const std::string& combine_a_b, const std::string& a, const std::string& b);
+  static Index reduced_operand_index(const ir::Shape& in, const std::vector<int64_t>& reduced, const Index& kept,
+                                     const Index& ivs);
   std::string combine(Prim p, DType d, const std::string& acc, const std::string& e);
   // A dot's product of two elements (wrapping for integers, `and` for bool).
   Val binary_product(DType d, Val l, Val r) {
@@ -496,6 +536,52 @@ Val KernelWriter::pointwise(const ir::Op& op, const Index& idx) {
     }
     case Prim::ConvertElementType:
       return convert(body_.type(op.operands[0]).dtype, d, operand(0, idx));
+    case Prim::Gather: return gather(op, idx);
+    case Prim::DynamicSlice: case Prim::DynamicUpdateSlice: {
+      // Starts are clamped so that the window stays inside the operand (as JAX does).
+      bool update = op.prim == Prim::DynamicUpdateSlice;
+      const ir::Shape& in = body_.type(op.operands[0]).shape;
+      const ir::Shape& window = update ? body_.type(op.operands[1]).shape : rt.shape;
+      size_t first_start = update ? 2 : 1;
+      Index sub(idx.size());
+      std::string inside = "true";
+      int level = 0;
+      for (size_t i = 0; i < idx.size(); ++i) {
+        ir::Value sv = op.operands[first_start + i];
+        Val st = index_i64(value(sv, {}), body_.type(sv).dtype);
+        st = def(st.level, "long long", "max(0ll, min(" + st.e + ", " + std::to_string(in[i] - window[i]) + "ll))");
+        int l = std::max(st.level, idx[i].level);
+        level = std::max(level, l);
+        if (!update) {
+          sub[i] = def(l, "long long", idx[i].e + " + " + st.e);
+          continue;
+        }
+        Val j = def(l, "long long", idx[i].e + " - " + st.e);  // the index into the update
+        inside += " && " + j.e + " >= 0 && " + j.e + " < " + std::to_string(window[i]) + "ll";
+        sub[i] = def(l, "long long", "max(0ll, min(" + j.e + ", " + std::to_string(std::max<int64_t>(window[i] - 1, 0)) + "ll))");
+      }
+      if (!update) return operand(0, sub);
+      if (ir::num_elements(window) == 0) return operand(0, idx);
+      Val in_window = def(level, "bool", inside);
+      Val u = operand(1, sub), x = operand(0, idx);
+      return def(level_of({in_window, u, x}), reg_type(d), in_window.e + " ? " + u.e + " : " + x.e);
+    }
+    case Prim::BitcastConvertType: {
+      // Between types of one size (the plan makes the others byte copies), through the storage bits.
+      DType from = body_.type(op.operands[0]).dtype;
+      Val x = operand(0, idx);
+      std::string bits;
+      switch (from) {
+        case DType::F32: bits = "__float_as_uint(" + x.e + ")"; break;
+        case DType::F64: bits = "(unsigned long long)__double_as_longlong(" + x.e + ")"; break;
+        default: bits = "(" + unsigned_type(from) + ")" + to_memory(x.e, from); break;
+      }
+      switch (d) {
+        case DType::F32: return def(x.level, "float", "__uint_as_float((unsigned)" + bits + ")");
+        case DType::F64: return def(x.level, "double", "__longlong_as_double((long long)" + bits + ")");
+        default: return from_memory("(" + std::string(mem_type(d)) + ")" + bits, d, x.level);
+      }
+    }
     case Prim::Select: {
       Val p = same_or_scalar(0), t = same_or_scalar(1), f = same_or_scalar(2);
       return def(level_of({p, t, f}), reg_type(d), p.e + " ? " + t.e + " : " + f.e);
@@ -637,7 +723,16 @@ Val KernelWriter::binary(const ir::Op& op, DType d, Val x, Val y) {
     case Prim::Max: return expr("ember_max(" + x.e + ", " + y.e + ")");
     case Prim::Min: return expr("ember_min(" + x.e + ", " + y.e + ")");
     case Prim::Atan2: return fn2("atan2");
-    case Prim::Nextafter: return fn2("nextafter");
+    case Prim::Nextafter: {
+      if (d != DType::F16 && d != DType::BF16) return fn2("nextafter");
+      // A step of the 16-bit format, on its storage bits (stepping the float would stay within the half ulp).
+      Val bits = def(l, "unsigned short", to_memory(x.e, d));
+      std::string tiny = "(unsigned short)(" + y.e + " > 0 ? 1u : 0x8001u)";
+      std::string step = "(unsigned short)(" + bits.e + " + (((" + x.e + " < " + y.e + ") == (" + x.e + " > 0)) ? 1u : 0xffffu))";
+      Val moved = from_memory("(" + x.e + " == 0 ? " + tiny + " : " + step + ")", d, l);
+      return expr("(" + x.e + " != " + x.e + " || " + y.e + " != " + y.e + ") ? " + x.e + " + " + y.e + " : " + x.e +
+                  " == " + y.e + " ? " + y.e + " : " + moved.e);
+    }
     case Prim::And: return d == DType::Bool ? expr(x.e + " && " + y.e) : expr("(" + t + ")(" + x.e + " & " + y.e + ")");
     case Prim::Or: return d == DType::Bool ? expr(x.e + " || " + y.e) : expr("(" + t + ")(" + x.e + " | " + y.e + ")");
     case Prim::Xor: return d == DType::Bool ? expr(x.e + " != " + y.e) : expr("(" + t + ")(" + x.e + " ^ " + y.e + ")");
@@ -729,7 +824,39 @@ std::string KernelWriter::combine(Prim p, DType d, const std::string& a, const s
   }
 }
 
+void KernelWriter::at_reduction_level(const Index& idx, const std::function<void(int, bool)>& fn) {
+  int top = 0;
+  for (const Val& v : idx) top = std::max(top, v.level);
+  // The loops deeper than `top` stay open but aside while the reduction's loop is built at `top`, so that it
+  // goes before them and what its body hoists lands above it.
+  std::vector<std::string> deeper(levels_.begin() + top + 1, levels_.end());
+  std::vector<std::string> deeper_heads(loop_heads_.begin() + top, loop_heads_.end());
+  std::vector<uint64_t> deeper_ids(level_ids_.begin() + top + 1, level_ids_.end());
+  levels_.resize(size_t(top) + 1);
+  loop_heads_.resize(size_t(top));
+  level_ids_.resize(size_t(top) + 1);
+  // Serial inside one thread when the index is per element; across the block's threads when it is per row.
+  fn(top, per_row_ && top == 0);
+  levels_.insert(levels_.end(), deeper.begin(), deeper.end());
+  loop_heads_.insert(loop_heads_.end(), deeper_heads.begin(), deeper_heads.end());
+  level_ids_.insert(level_ids_.end(), deeper_ids.begin(), deeper_ids.end());
+}
+
+Val KernelWriter::open_reduction_loop(int64_t count, bool across_block) {
+  return open_loop(across_block ? "(long long)threadIdx.x" : "0ll", std::to_string(count) + "ll",
+                   across_block ? "(long long)blockDim.x" : "1ll");
+}
+
+Val KernelWriter::block_reduce(int top, const char* type, const std::string& acc, const std::string& identity,
+                               const std::string& combine_a_b, const std::string& a, const std::string& b) {
+  std::string fn = "[](" + std::string(type) + " " + a + ", " + type + " " + b + ") { return (" + type + ")(" +
+                   combine_a_b + "); }";
+  return def(top, type, "ember_block_reduce<" + std::string(type) + ">(" + acc + ", (" + type + ")" + identity + ", " +
+                            fn + ", (" + type + "*)ember_scratch)");
+}
+
 Val KernelWriter::reduction(const ir::Op& op, const Index& idx) {
+  if (op.prim == Prim::Argmax || op.prim == Prim::Argmin) return arg_reduction(op, idx);
   switch (op.prim) {
     case Prim::ReduceSum: case Prim::ReduceProd: case Prim::ReduceMax: case Prim::ReduceMin:
     case Prim::ReduceAnd: case Prim::ReduceOr: case Prim::DotGeneral: break;
@@ -745,79 +872,191 @@ Val KernelWriter::reduction(const ir::Op& op, const Index& idx) {
   DType acc_d = d;
   const char* acc_t = d == DType::Bool ? "int" : reg_type(d);
   const std::vector<int64_t>& reduced = ir::attr_ints(op.attrs, 0);  // (lhs contracting dims for a dot)
-  int64_t count = 1;
-  for (int64_t r : reduced) count *= in[size_t(r)];
-  int top = 0;
-  for (const Val& v : idx) top = std::max(top, v.level);
-  // Serial inside one thread when the index is per element; across the block's threads when it is per row.
-  bool across_block = per_row_ && top == 0;
-  // Evaluate at level `top`: close nothing, but push the loop below the deepest level the index needs.
-  std::vector<std::string> deeper(levels_.begin() + top + 1, levels_.end());
-  std::vector<std::string> deeper_heads(loop_heads_.begin() + top, loop_heads_.end());
-  std::vector<uint64_t> deeper_ids(level_ids_.begin() + top + 1, level_ids_.end());
-  levels_.resize(size_t(top) + 1);
-  loop_heads_.resize(size_t(top));
-  level_ids_.resize(size_t(top) + 1);
-
-  std::string acc = fresh();
-  levels_[size_t(top)] += indent(top) + acc_t + " " + acc + " = " + identity(p, acc_d) + ";\n";
-  Val t = open_loop(across_block ? "(long long)threadIdx.x" : "0ll", std::to_string(count) + "ll",
-                    across_block ? "(long long)blockDim.x" : "1ll");
   ir::Shape reduced_shape;
   for (int64_t r : reduced) reduced_shape.push_back(in[size_t(r)]);
-  Index ivs = delinearize(t, reduced_shape);
-  Val e;
-  if (is_dot) {
-    // Result dims: batch, lhs free, rhs free (in operand order).
-    auto operand_index = [&](size_t which) {
-      const ir::Shape& shape = body_.type(op.operands[which]).shape;
-      const auto& contract = ir::attr_ints(op.attrs, which == 0 ? 0 : 1);
-      const auto& batch = ir::attr_ints(op.attrs, which == 0 ? 2 : 3);
-      size_t free_at = batch.size();
-      if (which == 1) free_at += in.size() - batch.size() - ir::attr_ints(op.attrs, 0).size();
-      Index sub(shape.size());
-      for (size_t i = 0; i < batch.size(); ++i) sub[size_t(batch[i])] = idx[i];
-      for (size_t i = 0; i < contract.size(); ++i) sub[size_t(contract[i])] = ivs[i];
-      for (size_t dd = 0; dd < shape.size(); ++dd)
-        if (std::find(contract.begin(), contract.end(), int64_t(dd)) == contract.end() &&
-            std::find(batch.begin(), batch.end(), int64_t(dd)) == batch.end())
-          sub[dd] = idx[free_at++];
-      return sub;
-    };
-    Val l = convert(xd, acc_d, value(op.operands[0], operand_index(0)));
-    Val r = convert(body_.type(op.operands[1]).dtype, acc_d, value(op.operands[1], operand_index(1)));
-    e = binary_product(acc_d, l, r);
-  } else {
-    Index sub(in.size());
-    size_t kept = 0, k = 0;
-    for (size_t dd = 0; dd < in.size(); ++dd) {
-      bool is_reduced = std::find(reduced.begin(), reduced.end(), int64_t(dd)) != reduced.end();
-      sub[dd] = is_reduced ? ivs[k++] : idx[kept++];
+  Val result;
+  at_reduction_level(idx, [&](int top, bool across_block) {
+    std::string acc = fresh();
+    levels_[size_t(top)] += indent(top) + acc_t + " " + acc + " = " + identity(p, acc_d) + ";\n";
+    Val t = open_reduction_loop(ir::num_elements(reduced_shape), across_block);
+    Index ivs = delinearize(t, reduced_shape);
+    Val e;
+    if (is_dot) {
+      // Result dims: batch, lhs free, rhs free (in operand order).
+      auto operand_index = [&](size_t which) {
+        const ir::Shape& shape = body_.type(op.operands[which]).shape;
+        const auto& contract = ir::attr_ints(op.attrs, which == 0 ? 0 : 1);
+        const auto& batch = ir::attr_ints(op.attrs, which == 0 ? 2 : 3);
+        size_t free_at = batch.size();
+        if (which == 1) free_at += in.size() - batch.size() - ir::attr_ints(op.attrs, 0).size();
+        Index sub(shape.size());
+        for (size_t i = 0; i < batch.size(); ++i) sub[size_t(batch[i])] = idx[i];
+        for (size_t i = 0; i < contract.size(); ++i) sub[size_t(contract[i])] = ivs[i];
+        for (size_t dd = 0; dd < shape.size(); ++dd)
+          if (std::find(contract.begin(), contract.end(), int64_t(dd)) == contract.end() &&
+              std::find(batch.begin(), batch.end(), int64_t(dd)) == batch.end())
+            sub[dd] = idx[free_at++];
+        return sub;
+      };
+      Val l = convert(xd, acc_d, value(op.operands[0], operand_index(0)));
+      Val r = convert(body_.type(op.operands[1]).dtype, acc_d, value(op.operands[1], operand_index(1)));
+      e = binary_product(acc_d, l, r);
+    } else {
+      e = convert(xd, acc_d, value(x, reduced_operand_index(in, reduced, idx, ivs)));
     }
-    e = convert(xd, acc_d, value(x, sub));
-  }
-  levels_.back() += indent(innermost()) + acc + " = " + combine(p, acc_d, acc, e.e) + ";\n";
-  close_loop();
-  Val result{acc, top};
-  if (across_block) {
-    std::string a = fresh(), b = fresh();
-    std::string fn = "[](" + std::string(acc_t) + " " + a + ", " + acc_t + " " + b + ") { return (" + acc_t + ")(" +
-                     combine(p, acc_d, a, b) + "); }";
-    result = def(top, acc_t, "ember_block_reduce<" + std::string(acc_t) + ">(" + acc + ", (" + acc_t + ")" +
-                                 identity(p, acc_d) + ", " + fn + ", (" + acc_t + "*)ember_scratch)");
-  }
-  if (d == DType::Bool) result = def(top, "bool", result.e + " != 0");
-  levels_.insert(levels_.end(), deeper.begin(), deeper.end());
-  loop_heads_.insert(loop_heads_.end(), deeper_heads.begin(), deeper_heads.end());
-  level_ids_.insert(level_ids_.end(), deeper_ids.begin(), deeper_ids.end());
+    levels_.back() += indent(innermost()) + acc + " = " + combine(p, acc_d, acc, e.e) + ";\n";
+    close_loop();
+    result = Val{acc, top};
+    if (across_block) {
+      std::string a = fresh(), b = fresh();
+      result = block_reduce(top, acc_t, acc, identity(p, acc_d), combine(p, acc_d, a, b), a, b);
+    }
+    if (d == DType::Bool) result = def(top, "bool", result.e + " != 0");
+  });
   return round_to(result, d);
+}
+
+// XLA's gather with JAX's dimension numbers, per element of the result (as the CPU backend): the result's
+// batch dims pick an index vector, its offset dims the position inside the slice. The slice start is clamped
+// (mode clip) or checked (fill); a slice that does not fit is the fill value in both modes.
+Val KernelWriter::gather(const ir::Op& op, const Index& idx) {
+  const ir::Attrs& a = op.attrs;
+  auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+  const auto& offset_dims = ir::attr_ints(a, 0);
+  const auto& collapsed = ir::attr_ints(a, 1);
+  const auto& index_map = ir::attr_ints(a, 2);
+  const auto& operand_batching = ir::attr_ints(a, 3);
+  const auto& indices_batching = ir::attr_ints(a, 4);
+  const auto& slice_sizes = ir::attr_ints(a, 5);
+  bool clip = ir::IndexMode(ir::attr_int(a, 6)) == ir::IndexMode::Clip;
+  ir::Value operand = op.operands[0], indices = op.operands[1];
+  const ir::Shape& os = body_.type(operand).shape;
+  DType d = body_.type(op.results[0]).dtype;
+  bool empty_slice = ir::num_elements(os) == 0;
+  for (int64_t c : collapsed) empty_slice = empty_slice || slice_sizes[size_t(c)] == 0;
+  if (empty_slice) return Val{gather_fill(d), 0};
+  Index batch, window;
+  for (size_t j = 0; j < idx.size(); ++j) (contains(offset_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
+  Index at_operand(os.size());
+  size_t next_window = 0;
+  for (size_t dim = 0; dim < os.size(); ++dim) {
+    if (contains(collapsed, int64_t(dim))) at_operand[dim] = Val{"0ll", 0};
+    else if (!contains(operand_batching, int64_t(dim))) at_operand[dim] = window[next_window++];
+  }
+  for (size_t i = 0; i < operand_batching.size(); ++i)
+    at_operand[size_t(operand_batching[i])] = batch[size_t(indices_batching[i])];
+  std::string inside = "true";
+  int level = 0;
+  for (size_t c = 0; c < index_map.size(); ++c) {
+    size_t dim = size_t(index_map[c]);
+    int64_t upper = os[dim] - slice_sizes[dim];
+    Index at_indices = batch;
+    at_indices.push_back(Val{std::to_string(c) + "ll", 0});
+    Val v = index_i64(value(indices, at_indices), body_.type(indices).dtype);
+    if (clip && upper >= 0) v = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(upper) + "ll))");
+    inside += " && " + v.e + " >= 0 && " + v.e + " <= " + std::to_string(upper) + "ll";
+    // A start clamped into range keeps the (unselected) load of an out-of-bounds slice in bounds.
+    Val safe = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(std::max<int64_t>(upper, 0)) + "ll))");
+    int l = std::max(safe.level, at_operand[dim].level);
+    at_operand[dim] = def(l, "long long", "min(" + at_operand[dim].e + " + " + safe.e + ", " + std::to_string(os[dim] - 1) + "ll)");
+    level = std::max(level, v.level);
+  }
+  Val ok = def(level, "bool", inside);
+  Val x = value(operand, at_operand);
+  return def(level_of({ok, x}), reg_type(d), ok.e + " ? " + x.e + " : " + gather_fill(d));
+}
+
+// The first extreme element's position along the reduced axis, NaN counting as the extreme (the
+// interpreter's rule). Across a block: each thread finds its own first extreme, the block agrees on the
+// extreme value, then on the smallest position among the threads that hold it.
+Val KernelWriter::arg_reduction(const ir::Op& op, const Index& idx) {
+  ir::Value x = op.operands[0];
+  const ir::Shape& in = body_.type(x).shape;
+  DType xd = body_.type(x).dtype, d = body_.type(op.results[0]).dtype;
+  bool is_max = op.prim == Prim::Argmax, f = ir::is_float(xd);
+  const std::vector<int64_t>& reduced = ir::attr_ints(op.attrs, 0);
+  ir::Shape reduced_shape;
+  for (int64_t r : reduced) reduced_shape.push_back(in[size_t(r)]);
+  const char* t = xd == DType::Bool ? "int" : reg_type(xd);
+  std::string ident = identity(is_max ? Prim::ReduceMax : Prim::ReduceMin, xd);
+  Val result;
+  at_reduction_level(idx, [&](int top, bool across_block) {
+    std::string best = fresh(), at = fresh();
+    levels_[size_t(top)] += indent(top) + t + " " + best + " = " + ident + ";\n" + indent(top) + "long long " + at + " = 0;\n";
+    Val i = open_reduction_loop(ir::num_elements(reduced_shape), across_block);
+    Val e = value(x, reduced_operand_index(in, reduced, idx, delinearize(i, reduced_shape)));
+    std::string better = e.e + (is_max ? " > " : " < ") + best;
+    if (f) better = "(" + better + " || (" + e.e + " != " + e.e + " && " + best + " == " + best + "))";
+    Val take = def(innermost(), "bool", better);
+    levels_.back() += indent(innermost()) + "if (" + take.e + ") { " + best + " = " + e.e + "; " + at + " = " + i.e + "; }\n";
+    close_loop();
+    result = Val{at, top};
+    if (across_block) {
+      std::string a = fresh(), b = fresh();
+      std::string pick = "(" + b + (is_max ? " > " : " < ") + a + (f ? " || (" + b + " != " + b + " && " + a + " == " + a + ")" : "") +
+                         ") ? " + b + " : " + a;
+      Val extreme = block_reduce(top, t, best, ident, pick, a, b);
+      std::string holds = best + " == " + extreme.e + (f ? " || (" + best + " != " + best + " && " + extreme.e + " != " + extreme.e + ")" : "");
+      Val candidate = def(top, "long long", "(" + holds + ") ? " + at + " : 9223372036854775807ll");
+      std::string c = fresh(), e2 = fresh();
+      result = block_reduce(top, "long long", candidate.e, "9223372036854775807ll", "min(" + c + ", " + e2 + ")", c, e2);
+    }
+    result = def(top, reg_type(d), "(" + std::string(reg_type(d)) + ")" + result.e);
+  });
+  return result;
+}
+
+Index KernelWriter::reduced_operand_index(const ir::Shape& in, const std::vector<int64_t>& reduced, const Index& kept,
+                                          const Index& ivs) {
+  Index sub(in.size());
+  size_t k = 0, r = 0;
+  for (size_t dd = 0; dd < in.size(); ++dd) {
+    bool is_reduced = std::find(reduced.begin(), reduced.end(), int64_t(dd)) != reduced.end();
+    sub[dd] = is_reduced ? ivs[r++] : kept[k++];
+  }
+  return sub;
+}
+
+// A running reduction along `axis`: one thread per position of the other dims, looping along the axis.
+void KernelWriter::cumulative(const ir::Op& op, Index idx) {
+  size_t axis = size_t(ir::attr_int(op.attrs, 0));
+  bool reverse = ir::attr_bool(op.attrs, 1);
+  const ir::Type& rt = body_.type(kernel_.root);
+  DType d = rt.dtype;
+  bool f = ir::is_float(d);
+  int64_t n = rt.shape[axis];
+  std::string init;
+  switch (op.prim) {
+    case Prim::Cumsum: init = f ? float_literal(d, -0.0) : identity(Prim::ReduceSum, d); break;  // -0 + x is x
+    case Prim::Cumprod: init = identity(Prim::ReduceProd, d); break;
+    case Prim::Cumlogsumexp: init = float_literal(d, -INFINITY); break;
+    default: init = identity(op.prim == Prim::Cummax ? Prim::ReduceMax : Prim::ReduceMin, d); break;
+  }
+  std::string acc = fresh();
+  levels_.back() += indent(innermost()) + reg_type(d) + " " + acc + " = " + init + ";\n";
+  Val s = open_loop("0ll", std::to_string(n) + "ll", "1ll");
+  idx.insert(idx.begin() + ptrdiff_t(axis), reverse ? def(s.level, "long long", std::to_string(n - 1) + "ll - " + s.e) : s);
+  Val x = value(op.operands[0], idx);
+  std::string next;
+  switch (op.prim) {
+    case Prim::Cumsum: next = combine(Prim::ReduceSum, d, acc, x.e); break;
+    case Prim::Cumprod: next = combine(Prim::ReduceProd, d, acc, x.e); break;
+    case Prim::Cummax: next = combine(Prim::ReduceMax, d, acc, x.e); break;
+    case Prim::Cummin: next = combine(Prim::ReduceMin, d, acc, x.e); break;
+    default: next = "ember_log_add_exp(" + acc + ", " + x.e + ")"; break;
+  }
+  Val rounded = round_to(def(innermost(), reg_type(d), next), d);
+  Val lin = linear(idx, rt.shape);
+  levels_.back() += indent(innermost()) + acc + " = " + rounded.e + ";\n" + indent(innermost()) + buffer(kernel_.root) +
+                    "[" + lin.e + "] = " + to_memory(acc, d) + ";\n";
+  close_loop();
 }
 
 KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
   const ir::Op& root_op = body_.ops[kernel_.ops.back()];
   const ir::Type& rt = body_.type(kernel_.root);
-  if (ir::has_flag(root_op.prim, ir::kCumulative) || ir::has_flag(root_op.prim, ir::kScatter))
-    unsupported(body_, root_op, "not implemented in CUDA kernels yet");
+  if (ir::has_flag(root_op.prim, ir::kScatter)) unsupported(body_, root_op, "not implemented in CUDA kernels yet");
+  bool is_cumulative = ir::has_flag(root_op.prim, ir::kCumulative);
   for (uint32_t o : kernel_.ops) {
     const ir::Op& op = body_.ops[o];
     for (ir::Value v : op.operands)
@@ -827,8 +1066,11 @@ KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
   }
   bool has_reduction = false;
   for (uint32_t o : kernel_.ops) has_reduction = has_reduction || is_loop_reduction(body_.ops[o].prim);
-  per_row_ = has_reduction;
-  const ir::Shape& domain = rt.shape;
+  per_row_ = has_reduction && !is_cumulative;
+  // A cumulative root's threads each run along its axis: the domain is the other dims.
+  ir::Shape domain;
+  for (size_t i = 0; i < rt.shape.size(); ++i)
+    if (!is_cumulative || int64_t(i) != ir::attr_int(root_op.attrs, 0)) domain.push_back(rt.shape[i]);
   KernelSource k;
   k.name = name_;
   k.step = step;
@@ -854,10 +1096,13 @@ KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
                       "(long long)gridDim.x * blockDim.x");
     idx = delinearize(e, domain);
   }
-  Val r = value(kernel_.root, idx);
-  Val lin = linear(idx, domain);
-  std::string root_buffer = buffer(kernel_.root);
-  levels_.back() += indent(innermost()) + root_buffer + "[" + lin.e + "] = " + to_memory(r.e, rt.dtype) + ";\n";
+  if (is_cumulative) {
+    cumulative(root_op, idx);
+  } else {
+    Val r = value(kernel_.root, idx);
+    Val lin = linear(idx, domain);
+    levels_.back() += indent(innermost()) + buffer(kernel_.root) + "[" + lin.e + "] = " + to_memory(r.e, rt.dtype) + ";\n";
+  }
   close_loop();
 
   // Parameters: every buffer read, then the root (written).
