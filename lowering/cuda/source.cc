@@ -170,22 +170,14 @@ std::string int_literal(DType d, int64_t v) {
 }
 
 // The unsigned and signed integer types of d's size (integer arithmetic wraps on the unsigned one).
-std::string unsigned_type(DType d) {
-  switch (ir::dtype_size(d)) {
-    case 1: return "unsigned char";
-    case 2: return "unsigned short";
-    case 4: return "unsigned int";
-    default: return "unsigned long long";
-  }
+DType integer_of_size(size_t bytes, bool is_signed) {
+  int log2 = bytes == 1 ? 0 : bytes == 2 ? 1 : bytes == 4 ? 2 : 3;
+  static constexpr DType kSigned[] = {DType::I8, DType::I16, DType::I32, DType::I64};
+  static constexpr DType kUnsigned[] = {DType::U8, DType::U16, DType::U32, DType::U64};
+  return is_signed ? kSigned[log2] : kUnsigned[log2];
 }
-std::string signed_type(DType d) {
-  switch (ir::dtype_size(d)) {
-    case 1: return "signed char";
-    case 2: return "short";
-    case 4: return "int";
-    default: return "long long";
-  }
-}
+std::string unsigned_type(DType d) { return reg_type(integer_of_size(ir::dtype_size(d), false)); }
+std::string signed_type(DType d) { return reg_type(integer_of_size(ir::dtype_size(d), true)); }
 
 class KernelWriter {
  public:
