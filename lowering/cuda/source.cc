@@ -126,6 +126,17 @@ __device__ __forceinline__ float ember_round_odd(double d) {
 }
 // The interpreter's max/min: the second operand wins when strictly better or NaN (NaN propagates).
 template <typename T> __device__ __forceinline__ T ember_max(T a, T b) { return (b > a || b != b) ? b : a; }
+// Integer a ** b as the interpreter computes it: products by squaring that wrap (in W, unsigned and at least
+// as wide as T), and for a negative b, 0 unless a is 1 or -1.
+template <typename T, typename W> __device__ __forceinline__ T ember_ipow(T a, T b) {
+  if (b < T(0)) return a == T(1) ? T(1) : a == T(-1) ? ((b & 1) ? T(-1) : T(1)) : T(0);
+  W base = W(a), acc = 1;
+  for (W e = W(b); e != 0; e >>= 1) {
+    if (e & 1) acc = W(acc * base);
+    base = W(base * base);
+  }
+  return T(acc);
+}
 template <typename T> __device__ __forceinline__ T ember_min(T a, T b) { return (b < a || b != b) ? b : a; }
 // log(exp(a) + exp(b)) around the larger operand, as np.logaddexp: equal operands (infinities included) give
 // a + log 2, NaN propagates.
@@ -710,7 +721,7 @@ Val KernelWriter::binary(const ir::Op& op, DType d, Val x, Val y) {
       if (is_signed) return expr(y.e + " == 0 || " + y.e + " == -1 ? (" + t + ")0 : (" + t + ")(" + x.e + " % " + y.e + ")");
       return expr(y.e + " == 0 ? (" + t + ")0 : (" + t + ")(" + x.e + " % " + y.e + ")");
     case Prim::Pow:
-      if (!f) unsupported(body_, op, "integer pow");
+      if (!f) return expr("ember_ipow<" + t + ", " + (ir::dtype_size(d) == 8 ? "unsigned long long" : "unsigned") + ">(" + x.e + ", " + y.e + ")");
       return fn2("pow");
     case Prim::Max: return expr("ember_max(" + x.e + ", " + y.e + ")");
     case Prim::Min: return expr("ember_min(" + x.e + ", " + y.e + ")");
