@@ -28,7 +28,9 @@ std::vector<Tensor> run_executable(runtime::Executable& executable, const ir::Fu
     const ir::Type& want = f.body.type(f.body.params[i]);
     Tensor t = std::move(inputs[i]);  // `args` keeps the only reference this function holds
     if (t.dtype() != want.dtype) t = lax::convert_element_type(t, want.dtype, want.weak);
-    runtime::Array a = t.array("jit argument");
+    // Device arrays stay where they are for an executable that runs on a device.
+    runtime::Array a = executable.device().kind == runtime::Device::Kind::Cpu ? t.array("jit argument")
+                                                                               : t.stored_array("jit argument");
     a.type.weak = want.weak;
     args.push_back(std::move(a));
   }

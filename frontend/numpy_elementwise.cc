@@ -299,7 +299,7 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
 Tensor power(const Tensor& a, const Tensor& b) {
   // A Python integer exponent is static: x ** 2 becomes integer_pow, exact and cheap (as JAX).
   if (b.is_concrete() && b.weak() && b.rank() == 0 && ir::is_int(b.dtype()) && !a.weak()) {
-    int64_t y = load_element_as_int(b.dtype(), b.buffer().data());
+    int64_t y = load_element_as_int(b.dtype(), b.array().data());
     Tensor x = a.dtype() == DType::Bool ? lax::convert_element_type(a, DType::I8) : a;
     if (y >= 0 || ir::is_inexact(x.dtype())) return lax::integer_pow(x, y);
   }

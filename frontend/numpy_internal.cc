@@ -12,7 +12,7 @@ namespace {
 // A concrete weak Python integer must fit the integer dtype it meets (NumPy 2 and JAX raise too).
 void check_python_int_fits(const Tensor& x, DType to, std::string_view op) {
   if (!x.is_concrete() || !x.weak() || !ir::is_int(x.dtype()) || !ir::is_int(to) || x.rank() != 0) return;
-  int64_t v = load_element_as_int(x.dtype(), x.buffer().data());
+  int64_t v = load_element_as_int(x.dtype(), x.array().data());
   bool fits = visit_dtype(to, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {

@@ -5,6 +5,7 @@
 #include "frontend/trace.h"
 #include "ir/error.h"
 #include "ir/numeric.h"
+#include "runtime/device_copies.h"
 
 namespace ember::frontend {
 
@@ -33,7 +34,9 @@ void Tensor::throw_donated() const {
                    "over it; use that result instead");
 }
 
-runtime::Array Tensor::array(std::string_view what) const {
+runtime::Array Tensor::array(std::string_view what) const { return runtime::to_host(stored_array(what)); }
+
+runtime::Array Tensor::stored_array(std::string_view what) const {
   if (donated_) throw_donated();
   if (trace_) throw concretization_error(*this, what);
   return runtime::Array{type_, buffer_};
@@ -42,7 +45,7 @@ runtime::Array Tensor::array(std::string_view what) const {
 runtime::Array Tensor::value_for(std::string_view what) const {
   if (donated_) throw_donated();
   if (!has_data_) throw concretization_error(*this, what);
-  return runtime::Array{type_, buffer_};
+  return runtime::to_host(runtime::Array{type_, buffer_});
 }
 
 Tensor Tensor::with_weak(bool weak) const {

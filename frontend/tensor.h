@@ -34,9 +34,13 @@ class Tensor {
 
   bool is_concrete() const { return trace_ == nullptr; }
   bool is_traced() const { return trace_ != nullptr; }
-  // The concrete array; throws ConcretizationError for a traced tensor, naming `what` needed it
-  // ("__array__", "jit argument", ...) and the value.
+  // The concrete array on the host (a copy when it lives on a device); throws ConcretizationError for a
+  // traced tensor, naming `what` needed it ("__array__", "jit argument", ...) and the value.
   runtime::Array array(std::string_view what = "concrete value") const;
+  // The concrete array where it lives (a device array stays there).
+  runtime::Array stored_array(std::string_view what = "concrete value") const;
+  // The device its data is on (the CPU for traced tensors without data).
+  const runtime::Device& device() const { return buffer_.device(); }
   // The value for Python control flow and scalar conversion (bool, int, float, index): the concrete array, or
   // the value attached to a traced tensor; ConcretizationError when there is none (under jit).
   runtime::Array value_for(std::string_view what) const;

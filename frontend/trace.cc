@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 
+#include "runtime/device_copies.h"
 #include "runtime/executor.h"
 
 namespace ember::frontend {
@@ -123,7 +124,24 @@ runtime::Array eager_operand(ir::Prim p, const Tensor& t) {
                 "expected concrete operands outside of tracing, got a traced " + ir::to_string(t.type()) +
                     " from a trace that has ended (a leaked tracer)",
                 std::string(ir::prim_name(p)), location_suffix());
-  return runtime::Array{t.type(), t.buffer()};
+  return runtime::to_host(runtime::Array{t.type(), t.buffer()});
+}
+
+// Where an eager op's results live: on the device of its device operands, the host when there are none.
+// Eager ops run on the host (the reference executor), so device operands are copied out and the results
+// copied back; jit runs whole functions on the device.
+runtime::Device eager_device(ir::Prim p, std::span<const Tensor> operands) {
+  runtime::Device device = runtime::cpu_device();
+  for (const Tensor& t : operands) {
+    if (t.device().kind == runtime::Device::Kind::Cpu) continue;
+    if (device.kind != runtime::Device::Kind::Cpu && !(device == t.device()))
+      throw Error(ErrorKind::Value,
+                  "expected operands on one device, got " + device.to_string() + " and " + t.device().to_string() +
+                      " (move one with ember.device_put)",
+                  std::string(ir::prim_name(p)), location_suffix());
+    device = t.device();
+  }
+  return device;
 }
 
 }  // namespace
@@ -135,10 +153,11 @@ std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs
     std::vector<runtime::Array> arrays;
     arrays.reserve(operands.size());
     for (const Tensor& t : operands) arrays.push_back(eager_operand(p, t));
+    runtime::Device device = eager_device(p, operands);
     std::vector<runtime::Array> results = runtime::execute_op(p, arrays, attrs, regions);
     std::vector<Tensor> out;
     out.reserve(results.size());
-    for (auto& a : results) out.emplace_back(std::move(a));
+    for (auto& a : results) out.emplace_back(runtime::to_device(a, device));
     return out;
   }
   SmallVec<ir::Value, 4> values;
@@ -159,7 +178,7 @@ std::vector<Tensor> bind(ir::Prim p, std::span<const Tensor> operands, ir::Attrs
   for (const Tensor& t : operands) {
     if (!compute) break;
     compute = t.has_data();
-    if (compute) data.push_back(runtime::Array{t.type(), t.buffer()});
+    if (compute) data.push_back(runtime::to_host(runtime::Array{t.type(), t.buffer()}));
   }
   ir::Attrs attrs_for_values = compute ? attrs : ir::Attrs{};
   std::vector<ir::Body> regions_for_values = compute ? regions : std::vector<ir::Body>{};
@@ -189,8 +208,10 @@ Tensor bind1(ir::Prim p, std::span<const Tensor> operands, ir::Attrs attrs) {
   if (!current_trace() && operands.size() <= kInline) {
     std::array<runtime::Array, kInline> arrays;
     for (size_t i = 0; i < operands.size(); ++i) arrays[i] = eager_operand(p, operands[i]);
-    return Tensor(
-        runtime::execute_op1(p, std::span<const runtime::Array>(arrays.data(), operands.size()), attrs));
+    runtime::Device device = eager_device(p, operands);
+    runtime::Array result =
+        runtime::execute_op1(p, std::span<const runtime::Array>(arrays.data(), operands.size()), attrs);
+    return Tensor(device.kind == runtime::Device::Kind::Cpu ? std::move(result) : runtime::to_device(result, device));
   }
   std::vector<Tensor> out = bind(p, operands, std::move(attrs));
   return std::move(out.at(0));

@@ -1,6 +1,7 @@
 #include "runtime/buffer.h"
 
 #include "runtime/allocator.h"
+#include "runtime/device_copies.h"
 
 namespace ember::runtime {
 
@@ -36,6 +37,15 @@ Buffer Buffer::wrap_host(std::shared_ptr<const void> owner, const void* data, si
   return b;
 }
 
+Buffer Buffer::wrap_device(const Device& device, std::shared_ptr<const void> owner, void* data, size_t nbytes) {
+  Buffer b;
+  b.owner_ = std::move(owner);
+  b.data_ = data;
+  b.nbytes_ = nbytes;
+  b.device_ = device;
+  return b;
+}
+
 Array Array::allocate(const ir::Type& type) { return Array{type, Buffer::allocate_host(type.nbytes())}; }
 
 Array Array::from_literal(const ir::Literal& lit, bool weak) {
@@ -45,6 +55,7 @@ Array Array::from_literal(const ir::Literal& lit, bool weak) {
 }
 
 ir::Literal Array::to_literal() const {
+  if (!buffer.on_host()) return to_host(*this).to_literal();
   ir::Type t = type.strong();
   if (nbytes() == 0) return ir::Literal{t, std::make_shared<char>(0)};
   // The literal shares ownership with the buffer and points at its data.

@@ -19,10 +19,13 @@ class Buffer {
   static Buffer allocate_host(size_t nbytes);
   // Host memory owned elsewhere, kept alive by `owner` (a literal, a NumPy array).
   static Buffer wrap_host(std::shared_ptr<const void> owner, const void* data, size_t nbytes);
+  // Memory on a device (`data` is the device's address), released when `owner`'s last copy goes.
+  static Buffer wrap_device(const Device& device, std::shared_ptr<const void> owner, void* data, size_t nbytes);
 
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
   const Device& device() const { return device_; }
+  bool on_host() const { return device_.kind == Device::Kind::Cpu; }
   bool defined() const { return owner_ != nullptr || nbytes_ == 0; }
   // The shared owner, for aliasing the memory into a Literal or a NumPy array without a copy.
   const std::shared_ptr<const void>& owner() const { return owner_; }

@@ -17,6 +17,8 @@ struct CompileOptions {
   // Tiered compilation: the first build is a quick one while the optimised build runs in the background and
   // replaces it (backends without tiers ignore this).
   bool tiered = true;
+  // float32 products may round their inputs to TF32 (CUDA tensor cores; jit's matmul_precision).
+  bool allow_tf32 = false;
 };
 
 class Executable {
@@ -27,6 +29,8 @@ class Executable {
   // reference to it; otherwise donation changes nothing.
   virtual std::vector<Array> run(std::span<const Array> args, const std::vector<bool>& donated) = 0;
   std::vector<Array> run(std::span<const Array> args) { return run(args, {}); }
+  // Where its arguments are read and its results live: the host, unless a backend says otherwise.
+  virtual Device device() const { return cpu_device(); }
 };
 
 class Compiler {

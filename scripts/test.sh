@@ -19,6 +19,15 @@ EMBER_BACKEND=interpreter "$python" -m pytest -p no:cacheprovider -n 2 tests/pyt
   tests/python/test_callbacks.py tests/python/test_transforms.py tests/python/test_random.py
 "$python" -m pytest --doctest-modules --pyargs ember -p no:cacheprovider
 
+echo "== The cuda backend on the emulated CUDA device (tests/cuda_emulator: no GPU needed)"
+emulator=build/python/tests/cuda_emulator/libember_cuda_emulator.so
+if [ -f "$emulator" ]; then
+  EMBER_LIBCUDA=$emulator EMBER_NVRTC=$emulator EMBER_CUBLAS=$emulator \
+    "$python" -m pytest tests/cuda_device -p no:cacheprovider -n 2
+else
+  echo "not built: the CUDA toolkit's headers were not found (the cuda backend is not built either)"
+fi
+
 echo "== Examples"
 for ex in build/python/examples/example_*; do
   [ -x "$ex" ] && "$ex" > /dev/null && echo "ok $ex"

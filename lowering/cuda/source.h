@@ -37,6 +37,13 @@ struct ModuleSource {
 // Threads per block of every kernel (a multiple of the warp size: block reductions assume it).
 inline constexpr int kBlockThreads = 256;
 
+// The plan options of the cuda backend: cuBLAS also takes float16 and bfloat16 products.
+inline PlanOptions cuda_plan_options() {
+  PlanOptions options;
+  options.gemm_half_floats = true;
+  return options;
+}
+
 // The CUDA C of every kernel step of `plan`. Throws NotImplementedError naming the op and its types for an op
 // the CUDA code generator does not handle yet.
 ModuleSource emit_module_source(const Plan& plan);

@@ -95,7 +95,8 @@ std::vector<int64_t> free_dims(int rank, const std::vector<int64_t>& batch, cons
 bool is_gemm_candidate(const Body& body, const Op& op, const PlanOptions& options) {
   if (op.prim != Prim::DotGeneral) return false;
   ir::DType d = body.type(op.results[0]).dtype;
-  if (d != ir::DType::F32 && d != ir::DType::F64) return false;
+  bool half = d == ir::DType::F16 || d == ir::DType::BF16;
+  if (d != ir::DType::F32 && d != ir::DType::F64 && !(half && options.gemm_half_floats)) return false;
   if (body.type(op.operands[0]).dtype != d || body.type(op.operands[1]).dtype != d) return false;
   const ir::Shape& out = body.type(op.results[0]).shape;
   const ir::Shape& lhs = body.type(op.operands[0]).shape;

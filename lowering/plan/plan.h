@@ -79,6 +79,8 @@ std::string_view storage_kind_name(Storage::Kind kind);
 struct PlanOptions {
   // dot_general with fewer multiply-adds per batch item than this is generated as loops in a kernel.
   int64_t gemm_min_work = 32 * 32 * 32;
+  // Whether the library also takes float16 and bfloat16 products (cuBLAS does; OpenBLAS has none).
+  bool gemm_half_floats = false;
 };
 
 struct Plan {

@@ -14,7 +14,7 @@ from . import _core
 _core._set_package_dir(_os.path.dirname(_os.path.abspath(__file__)) + _os.sep)
 
 from ._core import Array, ConcretizationError, IR, ShapeDtypeStruct  # noqa: E402
-from ._device import Device, devices, default_backend  # noqa: E402
+from ._device import Device, devices, default_backend, device_get, device_put  # noqa: E402
 from ._jit import backends, jit, make_ir  # noqa: E402
 from ._dlpack import from_dlpack  # noqa: E402
 from ._custom import custom_jvp, custom_vjp  # noqa: E402
@@ -52,6 +52,8 @@ __all__ = [
     "IR",
     "default_backend",
     "devices",
+    "device_get",
+    "device_put",
     "jit",
     "lax",
     "make_ir",

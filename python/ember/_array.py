@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as _np
 
 from . import _core
-from ._device import _CPU
+from ._device import Device
 from ._indexing import _IndexUpdateHelper
 from . import numpy as _enp
 
@@ -76,7 +76,7 @@ def _tolist(self):
 
 Array.T = property(lambda self: _enp.transpose(self))
 Array.mT = property(lambda self: _enp.swapaxes(self, -1, -2))
-Array.device = property(lambda self: _CPU)
+Array.device = property(lambda self: Device(*self._device), doc="The device the array's data is on.")
 Array.itemsize = property(lambda self: self.dtype.itemsize)
 Array.nbytes = property(lambda self: self.size * self.dtype.itemsize)
 Array.real = property(lambda self: _enp.real(self))

@@ -53,8 +53,55 @@ def devices(kind: str | None = None) -> list[Device]:
     raise ValueError(f"[devices] expected kind 'cpu', 'cuda' or None, got {kind!r}")
 
 
+def _resolve(device) -> Device:
+    """`device` as a Device: None is the CPU; "cpu" and "cuda" are the first of their kind."""
+    if device is None:
+        return _CPU
+    if isinstance(device, str):
+        return devices(device)[0]
+    if not isinstance(device, Device):
+        raise TypeError(f"[device_put] expected an ember Device (see ember.devices()), got {device!r}")
+    if device.platform == "cuda":
+        known = devices("cuda")
+        if device not in known:
+            raise ValueError(f"[device_put] no device {device!r}: the driver reports {known}")
+    return device
+
+
+def device_put(x, device=None):
+    """A copy of `x` (an array, NumPy array, scalar, or a pytree of them) on `device` (default: the CPU).
+
+    Arrays already there are returned as they are. Arrays on a CUDA device stay there through jitted calls
+    (which then run on that device) and come back to the host through ``np.asarray`` or ``device_get``.
+
+    >>> import numpy as np, ember as em
+    >>> x = em.device_put(np.arange(3.0), em.devices("cpu")[0])
+    >>> x.device
+    CpuDevice(id=0)
+    """
+    from . import tree_util
+
+    target = _resolve(device)
+    return tree_util.tree_map(lambda leaf: _core._device_put(leaf, target.platform, target.id), x)
+
+
+def device_get(x):
+    """The arrays of `x` (a pytree) as NumPy arrays on the host, waiting for the devices that compute them.
+
+    >>> import ember as em, ember.numpy as enp
+    >>> em.device_get({"a": enp.ones(2)})
+    {'a': array([1., 1.], dtype=float32)}
+    """
+    import numpy as np
+
+    from . import tree_util
+
+    return tree_util.tree_map(np.asarray, x)
+
+
 def default_backend() -> str:
-    """The platform jit compiles for by default (the CPU; CUDA devices are chosen with jit's `device`).
+    """The platform new arrays and jit calls use by default: the CPU. Calls run on a CUDA device when their
+    arguments are there (``device_put``) or jit's `device` says so.
 
     >>> import ember as em
     >>> em.default_backend()

@@ -71,12 +71,16 @@ def jit(
         default.
     device : Device or str, optional
         The device to run on: the CPU, or a CUDA device from ``ember.devices("cuda")`` (which selects the
-        "cuda" backend; arguments are copied to the device and results back on each call for now).
+        "cuda" backend). Without `device` and `backend`, a call runs on the CUDA device its array arguments
+        are on (``ember.device_put``), else on the CPU. Results stay on the device they were computed on.
     compiler_options : dict, optional
         ``{"tiered": bool}``: tiered compilation (the "cpu" backend). When on, a function whose optimised code
         is in neither the in-process nor the disk cache first runs a quick build (a few times cheaper to
         compile, slower to run) while the optimised build runs on a background thread and replaces it.
         The default is on; the environment variable EMBER_TIERED=0 turns it off by default.
+        ``{"matmul_precision": "float32" | "tensorfloat32"}``: float32 matrix products on CUDA devices are
+        exact float32 by default; "tensorfloat32" lets cuBLAS round their inputs to TF32 (10-bit mantissas)
+        on tensor cores, several times faster and about 1e-3 relative error. The CPU ignores it.
 
     Compiled code is cached in memory and on disk (EMBER_CACHE_DIR, default ~/.cache/ember;
     EMBER_DISK_CACHE=0 turns the disk cache off, EMBER_CACHE_MAX_MB bounds it), keyed by everything that
@@ -102,6 +106,7 @@ def jit(
         )
     if not callable(fun):
         raise TypeError(f"[jit] expected a callable, got {type(fun).__name__}")
+    follow_arguments = backend is None and device is None
     backend, device_index = _backend_and_device(backend, device)
     names = _positional_names(fun)
     nums, argnames = _nums_and_names(names, static_argnums, static_argnames)
@@ -113,17 +118,22 @@ def jit(
     if not name.isidentifier():
         name = "f"
     jitted = _core.JitFunction(fun, sorted(nums), sorted(argnames), sorted(donated_nums), sorted(donated_names),
-                               backend or _DEFAULT_BACKEND, device_index, names, name, _tiered(compiler_options))
+                               backend or _DEFAULT_BACKEND, device_index, follow_arguments, names, name,
+                               *_compiler_options(compiler_options))
     functools.update_wrapper(jitted, fun, updated=())
     return jitted
 
 
-def _tiered(compiler_options: dict | None) -> bool:
+def _compiler_options(compiler_options: dict | None) -> tuple[bool, bool]:
+    """(tiered, allow TF32) from jit's compiler_options."""
     options = dict(compiler_options or {})
     tiered = options.pop("tiered", os.environ.get("EMBER_TIERED", "1") != "0")
+    precision = options.pop("matmul_precision", "float32")
     if options:
-        raise ValueError(f"[jit] unknown compiler_options {sorted(options)} (known: 'tiered')")
-    return bool(tiered)
+        raise ValueError(f"[jit] unknown compiler_options {sorted(options)} (known: 'tiered', 'matmul_precision')")
+    if precision not in ("float32", "tensorfloat32"):
+        raise ValueError(f"[jit] expected matmul_precision 'float32' or 'tensorfloat32', got {precision!r}")
+    return bool(tiered), precision == "tensorfloat32"
 
 
 def _nums_and_names(names: list[str], argnums, argnames) -> tuple[set, set]:

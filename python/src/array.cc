@@ -6,6 +6,7 @@
 #include "frontend/trace.h"
 #include "ir/error.h"
 #include "ir/numeric.h"
+#include "runtime/device_copies.h"
 
 namespace ember::python {
 
@@ -204,9 +205,24 @@ void init_array(py::module_& m) {
       .def("item", [](const Tensor& t) { return python_scalar(t, "item"); })
       .def("is_deleted", &Tensor::is_donated, "Whether the array was donated to a jitted function (donate_argnums).")
       .def("unsafe_buffer_pointer",
-           [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.array("unsafe_buffer_pointer").data()); },
-           "The address of the array's memory (as JAX's): shows which arrays share storage.")
-      .def("block_until_ready", [](const Tensor& t) { return t; })
+           [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.stored_array("unsafe_buffer_pointer").data()); },
+           "The address of the array's memory (as JAX's; a device address for a device array).")
+      .def_property_readonly("_device",
+                             [](const Tensor& t) {
+                               bool cpu = !t.has_data() || t.device().kind == runtime::Device::Kind::Cpu;
+                               return py::make_tuple(cpu ? "cpu" : "cuda", cpu ? 0 : t.device().index);
+                             })
+      .def("block_until_ready",
+           [](const Tensor& t) {
+             if (t.is_concrete()) {
+               runtime::Device device = t.device();
+               py::gil_scoped_release release;
+               runtime::synchronize(device);
+             }
+             return t;
+           },
+           "Waits until the device has computed the array (results of device calls are computed "
+           "asynchronously); returns the array.")
       .def("__neg__", [](const Tensor& t) { return np::negative(t); })
       .def("__pos__", [](const Tensor& t) { return np::positive(t); })
       .def("__abs__", [](const Tensor& t) { return np::absolute(t); })
@@ -249,6 +265,17 @@ void init_array(py::module_& m) {
       },
       py::arg("obj"), py::arg("dtype") = py::none());
   m.def("_to_tensor", [](py::handle obj) { return to_tensor(obj); });
+  // A copy of the array on ("cpu" or "cuda", index), or the array itself when it is there already; traced
+  // arrays are returned as they are (under a trace, placement is jit's).
+  m.def("_device_put", [](py::handle obj, const std::string& platform, int index) {
+    Tensor t = to_tensor(obj);
+    if (t.is_traced()) return t;
+    runtime::Device device = platform == "cpu" ? runtime::cpu_device()
+                                               : runtime::Device{runtime::Device::Kind::Cuda, index};
+    runtime::Array a = t.stored_array("device_put");
+    py::gil_scoped_release release;
+    return Tensor(runtime::to_device(a, device)).with_weak(t.weak());
+  });
 }
 
 }  // namespace ember::python

@@ -14,7 +14,7 @@ void init_cuda(py::module_& m) {
   // {"code", "kernels": [{"name", "step", "buffers" (value ids), launch shape...}], "steps" (kinds),
   // "params" and "results" (value ids), "values" ({id: (shape, dtype)} of every buffer, parameter and result)}.
   m.def("_cuda_source", [](const ir::Function& f) {
-    lowering::Plan plan = lowering::make_plan(f);
+    lowering::Plan plan = lowering::make_plan(f, lowering::cuda::cuda_plan_options());
     lowering::cuda::ModuleSource source = lowering::cuda::emit_module_source(plan);
     const ir::Body& body = plan.body();
     py::dict values;
@@ -86,10 +86,17 @@ void init_cuda(py::module_& m) {
     d["available"] = s.available;
     d["why"] = s.why;
     d["version"] = py::make_tuple(s.major, s.minor);
+    d["library"] = s.library;
+    auto counts = runtime::cuda::cubin_counts();
+    d["compiles"] = counts.compiles;
+    d["disk_hits"] = counts.disk_hits;
 #else
     d["available"] = false;
     d["why"] = "ember was built without CUDA (EMBER_CUDA off or no CUDA toolkit headers)";
     d["version"] = py::make_tuple(0, 0);
+    d["library"] = "";
+    d["compiles"] = 0;
+    d["disk_hits"] = 0;
 #endif
     return d;
   });

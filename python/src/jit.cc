@@ -18,6 +18,7 @@ struct CallKey {
   PyTreeDef structure;           // of (dynamic positional args, dynamic keyword args)
   std::vector<ir::Type> types;   // parameter type of each leaf
   py::tuple statics;             // static argument values, compared with Python ==
+  runtime::Device device;        // where the call runs
   size_t hash = 0;
 };
 
@@ -26,7 +27,8 @@ struct CallKeyHash {
 };
 struct CallKeyEq {
   bool operator()(const CallKey& a, const CallKey& b) const {
-    return a.hash == b.hash && a.types == b.types && a.structure == b.structure && a.statics.equal(b.statics);
+    return a.hash == b.hash && a.device == b.device && a.types == b.types && a.structure == b.structure &&
+           a.statics.equal(b.statics);
   }
 };
 
@@ -40,7 +42,8 @@ class JitFunction {
  public:
   JitFunction(py::object fun, std::vector<int> static_argnums, std::vector<std::string> static_argnames,
               std::vector<int> donate_argnums, std::vector<std::string> donate_argnames, std::string backend,
-              int device_index, std::vector<std::string> arg_names, std::string name, bool tiered)
+              int device_index, bool follow_arguments, std::vector<std::string> arg_names, std::string name,
+              bool tiered, bool allow_tf32)
       : fun_(std::move(fun)),
         static_argnums_(std::move(static_argnums)),
         static_argnames_(std::move(static_argnames)),
@@ -48,9 +51,11 @@ class JitFunction {
         donate_argnames_(std::move(donate_argnames)),
         backend_(std::move(backend)),
         device_index_(device_index),
+        follow_arguments_(follow_arguments),
         arg_names_(std::move(arg_names)),
         name_(std::move(name)),
-        tiered_(tiered) {
+        tiered_(tiered),
+        allow_tf32_(allow_tf32) {
     runtime::get_compiler(backend_);  // unknown backends fail at decoration time
   }
 
@@ -178,8 +183,41 @@ class JitFunction {
       h = ir::hash_combine(h, ir::hash_value(p.key.types.back()));
     }
     h = ir::hash_combine(h, size_t(py::hash(p.key.statics)));
+    p.key.device = call_device(p);
+    h = ir::hash_combine(h, size_t(p.key.device.kind) * 1024 + size_t(p.key.device.index));
     p.key.hash = h;
     return p;
+  }
+
+  // Where the call runs: the CUDA device its array arguments are on when jit was given no backend or device
+  // (jit compiles for the device its inputs live on), else the device jit was given. Arguments on two
+  // devices, or on another device than the one given, are an error; host arrays go anywhere.
+  runtime::Device call_device(Prepared& p) {
+    runtime::Device given = backend_ == "cuda" ? runtime::Device{runtime::Device::Kind::Cuda, device_index_}
+                                               : runtime::cpu_device();
+    runtime::Device placed = runtime::cpu_device();
+    size_t placed_leaf = 0;
+    for (size_t i = 0; i < p.leaves.size(); ++i) {
+      const Tensor& t = p.leaves[i];
+      if (!t.is_concrete() || t.device().kind == runtime::Device::Kind::Cpu) continue;
+      if (placed.kind == runtime::Device::Kind::Cpu) {
+        placed = t.device();
+        placed_leaf = i;
+      } else if (!(placed == t.device())) {
+        describe_leaves(p);
+        throw make_error(ErrorKind::Value, "jit", "expected arguments on one device, got ", p.leaf_names[placed_leaf],
+                         " on ", placed.to_string(), " and ", p.leaf_names[i], " on ", t.device().to_string(),
+                         " (move one with ember.device_put)");
+      }
+    }
+    if (placed.kind == runtime::Device::Kind::Cpu) return given;
+    if (follow_arguments_) return placed;
+    if (given.kind == runtime::Device::Kind::Cuda && !(given == placed)) {
+      describe_leaves(p);
+      throw make_error(ErrorKind::Value, "jit", "expected arguments on ", given.to_string(), " (jit's device), got ",
+                       p.leaf_names[placed_leaf], " on ", placed.to_string(), " (move it with ember.device_put)");
+    }
+    return given;
   }
 
   // Fills p.leaf_names (for error messages: the argument's name, with the leaf's position inside a pytree)
@@ -243,8 +281,10 @@ class JitFunction {
     Entry e = trace(p, args, kwargs);
     runtime::CompileOptions options;
     options.tiered = tiered_;
-    if (backend_ == "cuda") options.device = runtime::Device{runtime::Device::Kind::Cuda, device_index_};
-    e.executable = runtime::get_compiler(backend_).compile(e.function, options);
+    options.allow_tf32 = allow_tf32_;
+    options.device = p.key.device;
+    bool on_cuda = p.key.device.kind == runtime::Device::Kind::Cuda;
+    e.executable = runtime::get_compiler(on_cuda ? "cuda" : backend_).compile(e.function, options);
     return cache_.emplace(std::move(p.key), std::move(e)).first->second;
   }
 
@@ -255,9 +295,11 @@ class JitFunction {
   std::vector<std::string> donate_argnames_;
   std::string backend_;
   int device_index_ = 0;  // the CUDA device, for backend "cuda"
+  bool follow_arguments_;  // no backend or device was given: run where the array arguments are
   std::vector<std::string> arg_names_;
   std::string name_;
   bool tiered_;
+  bool allow_tf32_;
   std::unordered_map<CallKey, Entry, CallKeyHash, CallKeyEq> cache_;
   size_t num_traces_ = 0;
 };
@@ -267,7 +309,8 @@ class JitFunction {
 void init_jit(py::module_& m) {
   py::class_<JitFunction>(m, "JitFunction", py::dynamic_attr())
       .def(py::init<py::object, std::vector<int>, std::vector<std::string>, std::vector<int>,
-                    std::vector<std::string>, std::string, int, std::vector<std::string>, std::string, bool>())
+                    std::vector<std::string>, std::string, int, bool, std::vector<std::string>, std::string, bool,
+                    bool>())
       .def("__call__", &JitFunction::call)
       .def("trace_ir", &JitFunction::trace_ir)
       .def("_cache_size", &JitFunction::cache_size)

@@ -2,6 +2,8 @@
 
 #include <cublas_v2.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <string>
@@ -18,24 +20,30 @@ struct Cublas {
   std::string why;  // empty when loaded
   decltype(&cublasCreate) create = nullptr;
   decltype(&cublasSetStream) set_stream = nullptr;
-  decltype(&cublasSgemmStridedBatched) sgemm = nullptr;
-  decltype(&cublasDgemmStridedBatched) dgemm = nullptr;
+  // The C entry point (the header adds a C++ overload taking the compute type as a cudaDataType).
+  cublasStatus_t (*gemm)(cublasHandle_t, cublasOperation_t, cublasOperation_t, int, int, int, const void*,
+                         const void*, cudaDataType, int, long long, const void*, cudaDataType, int, long long,
+                         const void*, void*, cudaDataType, int, long long, int, cublasComputeType_t,
+                         cublasGemmAlgo_t) = nullptr;
 };
 
 const Cublas& cublas() {
   static Cublas lib;
   static std::once_flag once;
   std::call_once(once, [] {
-    SharedLibrary so({"libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so",
-                      "/usr/local/cuda/lib64/libcublas.so"});
+    std::vector<std::string> names;
+    if (const char* path = std::getenv("EMBER_CUBLAS")) names.push_back(path);
+    for (const char* name : {"libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so",
+                             "/usr/local/cuda/lib64/libcublas.so"})
+      names.push_back(name);
+    SharedLibrary so(names);
     if (!so.loaded()) {
       lib.why = "cuBLAS (libcublas) was not found; " + so.why();
       return;
     }
     so.resolve(lib.create, EMBER_NAME_OF(cublasCreate));
     so.resolve(lib.set_stream, EMBER_NAME_OF(cublasSetStream));
-    so.resolve(lib.sgemm, EMBER_NAME_OF(cublasSgemmStridedBatched));
-    so.resolve(lib.dgemm, EMBER_NAME_OF(cublasDgemmStridedBatched));
+    so.resolve(lib.gemm, EMBER_NAME_OF(cublasGemmStridedBatchedEx));
     if (!so.why().empty()) lib.why = "libcublas is not usable: " + so.why();
   });
   return lib;
@@ -43,10 +51,11 @@ const Cublas& cublas() {
 
 void check(cublasStatus_t s, const char* call) {
   if (s != CUBLAS_STATUS_SUCCESS)
-    throw Error(ErrorKind::Runtime, std::string(call) + " failed (cublasStatus " + std::to_string(int(s)) + ")", "cuda");
+    throw Error(ErrorKind::Runtime,
+                std::string(call) + " failed (cublasStatus " + std::to_string(int(s)) + ")", "cuda");
 }
 
-// One handle per context, bound to its stream (cuBLAS's default math mode: no TF32 for float32).
+// One handle per context, bound to its stream.
 cublasHandle_t handle_for(CudaContext& ctx) {
   static std::mutex mutex;
   static std::map<CudaContext*, cublasHandle_t> handles;
@@ -65,30 +74,33 @@ cublasHandle_t handle_for(CudaContext& ctx) {
 
 }  // namespace
 
-void gemm(CudaContext& ctx, bool f64, int64_t batch, int64_t m, int64_t n, int64_t k, bool transpose_a,
-          bool transpose_b, uint64_t a, uint64_t b, uint64_t c) {
+void gemm(CudaContext& ctx, ir::DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k, bool transpose_a,
+          bool transpose_b, uint64_t a, uint64_t b, uint64_t c, bool allow_tf32) {
   // cuBLAS is column-major: a row-major C is a column-major C^T = op(B)^T op(A)^T, so the call takes B first.
   // A row-major [r, s] matrix is a column-major [s, r] one with leading dimension s.
+  cudaDataType_t type = dtype == ir::DType::F64   ? CUDA_R_64F
+                        : dtype == ir::DType::F32 ? CUDA_R_32F
+                        : dtype == ir::DType::F16 ? CUDA_R_16F
+                                                  : CUDA_R_16BF;
+  cublasComputeType_t compute = dtype == ir::DType::F64                 ? CUBLAS_COMPUTE_64F
+                                : dtype == ir::DType::F32 && allow_tf32 ? CUBLAS_COMPUTE_32F_FAST_TF32
+                                                                        : CUBLAS_COMPUTE_32F;
+  const double one64 = 1, zero64 = 0;
+  const float one32 = 1, zero32 = 0;
+  const void* one = dtype == ir::DType::F64 ? static_cast<const void*>(&one64) : &one32;
+  const void* zero = dtype == ir::DType::F64 ? static_cast<const void*>(&zero64) : &zero32;
+  cublasOperation_t op_b = transpose_b ? CUBLAS_OP_T : CUBLAS_OP_N,
+                    op_a = transpose_a ? CUBLAS_OP_T : CUBLAS_OP_N;
+  int ldb = int(std::max<int64_t>(transpose_b ? k : n, 1)),
+      lda = int(std::max<int64_t>(transpose_a ? m : k, 1));
+  int ldc = int(std::max<int64_t>(n, 1));
   cublasHandle_t h = handle_for(ctx);
-  const Cublas& lib = cublas();
-  cublasOperation_t op_b = transpose_b ? CUBLAS_OP_T : CUBLAS_OP_N, op_a = transpose_a ? CUBLAS_OP_T : CUBLAS_OP_N;
-  int ldb = int(transpose_b ? k : n), lda = int(transpose_a ? m : k);
-  if (ldb < 1) ldb = 1;
-  if (lda < 1) lda = 1;
-  int nn = int(n), mm = int(m), kk = int(k), ldc = int(n > 0 ? n : 1);
-  if (f64) {
-    const double one = 1, zero = 0;
-    check(lib.dgemm(h, op_b, op_a, nn, mm, kk, &one, reinterpret_cast<const double*>(b), ldb, k * n,
-                    reinterpret_cast<const double*>(a), lda, m * k, &zero, reinterpret_cast<double*>(c), ldc, m * n,
-                    int(batch)),
-          "cublasDgemmStridedBatched");
-  } else {
-    const float one = 1, zero = 0;
-    check(lib.sgemm(h, op_b, op_a, nn, mm, kk, &one, reinterpret_cast<const float*>(b), ldb, k * n,
-                    reinterpret_cast<const float*>(a), lda, m * k, &zero, reinterpret_cast<float*>(c), ldc, m * n,
-                    int(batch)),
-          "cublasSgemmStridedBatched");
-  }
+  static std::mutex calls;  // a handle is not for two threads at once
+  std::lock_guard<std::mutex> lock(calls);
+  check(cublas().gemm(h, op_b, op_a, int(n), int(m), int(k), one, reinterpret_cast<const void*>(b), type, ldb,
+                      k * n, reinterpret_cast<const void*>(a), type, lda, m * k, zero,
+                      reinterpret_cast<void*>(c), type, ldc, m * n, int(batch), compute, CUBLAS_GEMM_DEFAULT),
+        "cublasGemmStridedBatchedEx");
 }
 
 }  // namespace ember::runtime::cuda

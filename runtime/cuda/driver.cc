@@ -144,7 +144,8 @@ struct CudaContext::Pool {
 
 CudaContext& CudaContext::get(int index) {
   static std::mutex mutex;
-  static std::map<int, std::unique_ptr<CudaContext>> contexts;
+  // Never destroyed: device arrays may still return memory to a context's pool while the process exits.
+  static auto& contexts = *new std::map<int, std::unique_ptr<CudaContext>>;
   const CudaStatus& status = cuda_status();
   if (!status.available) throw Error(ErrorKind::Runtime, "no CUDA device: " + status.why, "cuda");
   if (index < 0 || size_t(index) >= status.devices.size())

@@ -21,12 +21,17 @@ class SharedLibrary {
     std::string tried;
     for (const std::string& name : names) {
       handle_ = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (handle_) return;
+      if (handle_) {
+        name_ = name;
+        return;
+      }
       tried += (tried.empty() ? "" : ", ") + name;
     }
     why_ = "tried " + tried;
   }
   bool loaded() const { return handle_ != nullptr; }
+  // The name that loaded.
+  const std::string& name() const { return name_; }
   const std::string& why() const { return why_; }
   // Resolves `fn` (a function pointer of the call's type); a missing symbol is remembered in why().
   template <typename Fn>
@@ -37,6 +42,7 @@ class SharedLibrary {
 
  private:
   void* handle_ = nullptr;  // never closed: the entry points stay valid for the process
+  std::string name_;
   std::string why_;
 };
 

@@ -3,6 +3,7 @@
 #include <nvrtc.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -10,6 +11,8 @@
 
 #include "ir/error.h"
 #include "runtime/cuda/library.h"
+#include "runtime/disk_cache.h"
+#include "runtime/sha256.h"
 
 namespace ember::runtime::cuda {
 
@@ -65,6 +68,7 @@ const Nvrtc& nvrtc() {
       return;
     }
     lib.version(&lib.status.major, &lib.status.minor);
+    lib.status.library = so.name();
     lib.status.available = true;
   });
   return lib;
@@ -92,6 +96,7 @@ std::string compile_to_cubin(const std::string& source, const std::string& name,
   check(lib.create(&program, source.c_str(), (name + ".cu").c_str(), 0, nullptr, nullptr), "nvrtcCreateProgram");
   std::string arch_option = "--gpu-architecture=sm_" + std::to_string(arch);
   const char* options[] = {arch_option.c_str(), "--std=c++17", "-default-device", "--fmad=false"};
+  static_assert(sizeof(options) / sizeof(options[0]) == 4, "the options are part of cached_cubin's key");
   nvrtcResult compiled = lib.compile(program, 4, options);
   size_t log_size = 0;
   lib.log_size(program, &log_size);
@@ -110,5 +115,29 @@ std::string compile_to_cubin(const std::string& source, const std::string& name,
   lib.destroy(&program);
   return cubin;
 }
+
+namespace {
+std::atomic<uint64_t> compiles{0}, disk_hits{0};
+}  // namespace
+
+std::string cached_cubin(const std::string& source, const std::string& name, int arch) {
+  const NvrtcStatus& status = nvrtc_status();
+  std::string digest = sha256_hex("ember cubin 1\n" + build_fingerprint() + "\nnvrtc " + status.library + " " +
+                                  std::to_string(status.major) + "." + std::to_string(status.minor) + "\nsm_" +
+                                  std::to_string(arch) + " --std=c++17 -default-device --fmad=false\n" + source);
+  DiskCache& disk = DiskCache::get("cuda");
+  if (status.available) {
+    if (std::optional<std::string> cubin = disk.load(digest)) {
+      ++disk_hits;
+      return std::move(*cubin);
+    }
+  }
+  std::string cubin = compile_to_cubin(source, name, arch);
+  ++compiles;
+  disk.store(digest, cubin);
+  return cubin;
+}
+
+CubinCounts cubin_counts() { return {compiles.load(), disk_hits.load()}; }
 
 }  // namespace ember::runtime::cuda

@@ -34,7 +34,7 @@ fi
 export EMBER_TEST_COMPILED_BACKEND=cuda
 cd "$root/tests/python"
 python3 -m pytest -q -p no:cacheprovider -rf --tb=line -k "compiled or cuda" test_opdb.py test_transform_sweep.py \
-  test_devices.py 2>&1 | tee "$build/pytest.log"
+  test_devices.py ../cuda_device 2>&1 | tee "$build/pytest.log"
 cd "$root"
 python3 bench/gpu_targets.py 2>&1 | tee "$build/bench.log"
 

@@ -70,3 +70,17 @@ def test_jit_for_a_cuda_device_uses_the_cuda_backend_or_says_what_is_missing():
             f(x)
     with pytest.raises(ValueError, match=r"needs backend 'cuda', got backend 'cpu'"):
         em.jit(lambda x: x, device=em.Device("cuda", 0), backend="cpu")
+
+
+def test_device_put_on_the_cpu_and_what_asking_for_a_missing_device_says():
+    x = em.device_put(np.arange(4.0), em.devices("cpu")[0])
+    assert x.device == em.devices("cpu")[0] and em.device_put(x) is not None
+    assert em.device_get([x])[0].tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert em.device_put({"a": 1.5}, "cpu")["a"].device.platform == "cpu"
+    with pytest.raises(TypeError, match=r"\[device_put\] expected an ember Device"):
+        em.device_put(x, 0)
+    if not STATUS["available"]:
+        with pytest.raises(RuntimeError, match=r"^\[devices\] no CUDA device: "):
+            em.device_put(x, "cuda")
+        with pytest.raises(RuntimeError, match=r"^\[devices\] no CUDA device: "):
+            em.device_put(x, em.Device("cuda", 0))
