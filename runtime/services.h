@@ -42,6 +42,9 @@ enum {
   EMBER_ERROR_MAX_STEPS = 2,     /* a while_loop ran past its max_steps */
   EMBER_ERROR_STACK = 3,         /* a stack operation failed (bad handle, count or allocation) */
   EMBER_ERROR_HOST_CALLBACK = 4, /* a host callback failed */
+  /* Ahead-of-time shared objects only: */
+  EMBER_ERROR_CPU_FEATURES = 5, /* this CPU lacks an instruction set the code was compiled for */
+  EMBER_ERROR_ALIGNMENT = 6,    /* the workspace is not 64-byte aligned */
 };
 
 #ifdef __cplusplus

@@ -20,4 +20,9 @@ for entry in "$root"/python/ember/*; do
   ln -s "$entry" "$site/ember/"
 done
 ln -s "$build"/python/_core*.so "$site/ember/"
+# What ember.aot links (installed under ember/aot_support by pip).
+ninja -C "$build" -j2 ember_support ember_aot_services >&2
+mkdir -p "$site/ember/aot_support"
+ln -s "$build"/runtime/libember_support.a "$build"/runtime/libember_aot_services.a "$root"/runtime/services.h \
+  "$site/ember/aot_support/"
 echo "$site"

@@ -154,13 +154,22 @@ class CpuExecutable final : public runtime::Executable {
   std::shared_ptr<TieredCode> code_;
 };
 
+}  // namespace
+
+PlanOptions cpu_plan_options() {
+  PlanOptions options;
+#ifndef EMBER_HAVE_OPENBLAS
+  options.gemm_min_work = std::numeric_limits<int64_t>::max();  // no BLAS: every contraction as loops
+#endif
+  return options;
+}
+
+namespace {
+
 class CpuCompiler final : public runtime::Compiler {
  public:
   std::shared_ptr<runtime::Executable> compile(const ir::Function& f, const runtime::CompileOptions& options) override {
-    PlanOptions plan_options;
-#ifndef EMBER_HAVE_OPENBLAS
-    plan_options.gemm_min_work = std::numeric_limits<int64_t>::max();  // no BLAS: every contraction as loops
-#endif
+    PlanOptions plan_options = cpu_plan_options();
     auto plan = std::make_shared<const Plan>(make_plan(f, plan_options));
     if (dump_enabled("plan")) dump("plan", f.name, plan->to_string());
     std::string plan_key = "gemm_min_work " + std::to_string(plan_options.gemm_min_work);

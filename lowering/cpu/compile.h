@@ -59,6 +59,12 @@ CompiledFunction load_object(const std::string& object);
 // features (part of the cache key).
 std::string target_description(const CpuOptions& options);
 
+// The x86 features code for `options` needs, among those __builtin_cpu_supports can check ("avx2", ...).
+std::vector<std::string> required_cpu_features(const CpuOptions& options);
+
+// The plan options of the cpu backend: without OpenBLAS, every contraction is loops.
+PlanOptions cpu_plan_options();
+
 // compile_plan_to_object + load_object.
 CompiledFunction compile_plan(const Plan& plan, const CpuOptions& options);
 

@@ -17,6 +17,7 @@
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
@@ -158,6 +159,18 @@ std::string target_description(const CpuOptions& options) {
   auto tm = target_machine(options);
   return "llvm " LLVM_VERSION_STRING " " + tm->getTargetTriple().str() + " " + tm->getTargetCPU().str() + " " +
          tm->getTargetFeatureString().str();
+}
+
+std::vector<std::string> required_cpu_features(const CpuOptions& options) {
+  auto tm = target_machine(options);
+  const llvm::MCSubtargetInfo* info = tm->getMCSubtargetInfo();
+  std::vector<std::string> out;
+  for (const char* feature : {"sse3", "ssse3", "sse4.1", "sse4.2", "popcnt", "avx", "avx2", "fma", "bmi", "bmi2",
+                              "f16c", "movbe", "lzcnt", "avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl",
+                              "avx512vnni", "avx512bf16", "avx512vbmi", "avx512vbmi2", "avx512ifma", "avx512bitalg",
+                              "avx512vpopcntdq", "gfni", "vaes", "vpclmulqdq"})
+    if (info->checkFeatures(std::string("+") + feature)) out.push_back(feature);
+  return out;
 }
 
 CompiledFunction load_object(const std::string& object) {

@@ -25,7 +25,7 @@ from ._transforms import (  # noqa: E402
 from . import _array  # noqa: E402,F401  (attaches Array's Python-level methods)
 from . import lax, numpy, testing, tree_util  # noqa: E402
 from . import nn  # noqa: E402
-from . import debug, random  # noqa: E402
+from . import aot, debug, random  # noqa: E402
 
 __all__ = [
     "backends",

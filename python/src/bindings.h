@@ -52,6 +52,7 @@ void init_numpy(py::module_& m);
 void init_nn(py::module_& m);
 void init_ir(py::module_& m);
 void init_cuda(py::module_& m);
+void init_aot(py::module_& m);
 void init_indexing(py::module_& m);  // after init_array
 void init_interop(py::module_& m);   // after init_array
 void init_transforms(py::module_& m);

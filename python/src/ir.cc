@@ -119,6 +119,7 @@ void init_ir(py::module_& m) {
                                for (const ir::Type& t : f.body.param_types()) out.push_back(ir::to_string(t));
                                return out;
                              })
+      .def_property_readonly("in_avals", [](const ir::Function& f) { return f.body.param_types(); })
       .def_property_readonly("out_avals", [](const ir::Function& f) { return f.body.result_types(); })
       .def_property_readonly("out_types",
                              [](const ir::Function& f) {

@@ -91,6 +91,7 @@ PYBIND11_MODULE(_core, m) {
   ember::python::init_pytree(m);
   ember::python::init_ir(m);
   ember::python::init_cuda(m);
+  ember::python::init_aot(m);
   ember::python::init_jit(m);
   ember::python::init_lax(m);
   ember::python::init_numpy(m);
