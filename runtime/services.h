@@ -45,6 +45,7 @@ enum {
   /* Ahead-of-time shared objects only: */
   EMBER_ERROR_CPU_FEATURES = 5, /* this CPU lacks an instruction set the code was compiled for */
   EMBER_ERROR_ALIGNMENT = 6,    /* the workspace is not 64-byte aligned */
+  EMBER_ERROR_CUDA = 7,         /* the CUDA driver, the device or cuBLAS failed (or is missing) */
 };
 
 #ifdef __cplusplus

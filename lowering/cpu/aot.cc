@@ -14,12 +14,15 @@ void check_standalone(const ir::Body& body) {
     std::string why;
     if (op.prim == ir::Prim::PureCallback || op.prim == ir::Prim::DebugCallback)
       why = "host callbacks call Python, which a standalone shared object does not have";
-    else if (op.prim == ir::Prim::StackNew || op.prim == ir::Prim::StackPush || op.prim == ir::Prim::StackLoop)
-      why = "reverse mode through a while_loop without max_steps needs storage that grows at run time; give the "
-            "while_loop a max_steps";
+    else if (op.prim == ir::Prim::StackNew || op.prim == ir::Prim::StackPush ||
+             op.prim == ir::Prim::StackLoop)
+      why =
+          "reverse mode through a while_loop without max_steps needs storage that grows at run time; give "
+          "the "
+          "while_loop a max_steps";
     if (!why.empty())
-      throw Error(ErrorKind::Value, "cannot be compiled ahead of time: " + why, std::string(ir::prim_name(op.prim)),
-                  op.loc ? op.loc->to_string() : "");
+      throw Error(ErrorKind::Value, "cannot be compiled ahead of time: " + why,
+                  std::string(ir::prim_name(op.prim)), op.loc ? op.loc->to_string() : "");
     for (const ir::Body& region : op.regions) check_standalone(region);
   }
 }

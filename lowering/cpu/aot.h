@@ -11,11 +11,11 @@
 namespace ember::lowering::cpu {
 
 struct AotObject {
-  std::string object;               // exports kEntrySymbol (compile.h)
-  size_t workspace_bytes = 0;       // the caller's workspace, 64-byte aligned
-  bool calls_blas = false;          // cblas_sgemm/cblas_dgemm (link OpenBLAS)
+  std::string object;                     // exports kEntrySymbol (compile.h)
+  size_t workspace_bytes = 0;             // the caller's workspace, 64-byte aligned
+  bool calls_blas = false;                // cblas_sgemm/cblas_dgemm (link OpenBLAS)
   std::vector<std::string> cpu_features;  // x86 features the code needs, as __builtin_cpu_supports names them
-  std::string target;               // LLVM's description of the target (version, triple, CPU, features)
+  std::string target;                     // LLVM's description of the target (version, triple, CPU, features)
 };
 
 // Compiles `f` for `target`: "native" (this CPU and all its features) or an LLVM CPU name such as

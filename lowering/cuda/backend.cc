@@ -37,7 +37,8 @@ class CudaExecutable final : public runtime::Executable {
     source_ = emit_module_source(plan_);
     if (dump_enabled("cuda")) dump("cuda", plan_.function.name, source_.code);
     const auto& info = ctx_.info();
-    std::string cubin = runtime::cuda::cached_cubin(source_.code, plan_.function.name, info.major * 10 + info.minor);
+    std::string cubin =
+        runtime::cuda::cached_cubin(source_.code, plan_.function.name, info.major * 10 + info.minor);
     void* module = ctx_.load_module(cubin);
     for (const KernelSource& k : source_.kernels) functions_.push_back(ctx_.function(module, k.name));
     // Constants go to the device once, here, not on every call.
@@ -59,7 +60,8 @@ class CudaExecutable final : public runtime::Executable {
   std::vector<runtime::Array> run(std::span<const runtime::Array> args, const std::vector<bool>&) override {
     const ir::Body& body = plan_.body();
     if (args.size() != body.params.size())
-      throw make_error(ErrorKind::Value, "jit", "expected ", body.params.size(), " arguments, got ", args.size());
+      throw make_error(ErrorKind::Value, "jit", "expected ", body.params.size(), " arguments, got ",
+                       args.size());
     // Host arguments are copied in; the copies go back to the pool at the end of the call, which is safe
     // before the device has read them because every later use of the pool's blocks is on the same stream.
     std::vector<runtime::Array> on_device;
@@ -68,13 +70,15 @@ class CudaExecutable final : public runtime::Executable {
       const runtime::Array& a = args[i];
       if (!a.buffer.on_host() && !(a.buffer.device() == device()))
         throw make_error(ErrorKind::Value, "jit", "argument ", i, " is on ", a.buffer.device().to_string(),
-                         " but the function runs on ", device().to_string(), " (move it with ember.device_put)");
+                         " but the function runs on ", device().to_string(),
+                         " (move it with ember.device_put)");
       on_device.push_back(runtime::to_device(a, device()));
       inputs.push_back(reinterpret_cast<uint64_t>(on_device.back().data()));
     }
     std::vector<runtime::Array> results;
     for (ir::Value r : body.results) {
-      results.push_back(runtime::Array{body.type(r), runtime::cuda::device_buffer(ctx_, body.type(r).nbytes())});
+      results.push_back(
+          runtime::Array{body.type(r), runtime::cuda::device_buffer(ctx_, body.type(r).nbytes())});
       outputs.push_back(reinterpret_cast<uint64_t>(results.back().data()));
     }
     runtime::Buffer workspace_buffer;
@@ -83,11 +87,16 @@ class CudaExecutable final : public runtime::Executable {
     auto address = [&](ir::Value v) -> uint64_t {
       const Storage& s = plan_.storage[v.id];
       switch (s.kind) {
-        case Storage::Kind::Input: return inputs[size_t(s.index)];
-        case Storage::Kind::Output: return outputs[size_t(s.index)];
-        case Storage::Kind::Workspace: return workspace + uint64_t(s.index);
-        case Storage::Kind::Constant: return reinterpret_cast<uint64_t>(constants_.at(size_t(s.index)).data());
-        default: throw Error(ErrorKind::Runtime, "a value with no storage is read outside its kernel", "cuda");
+        case Storage::Kind::Input:
+          return inputs[size_t(s.index)];
+        case Storage::Kind::Output:
+          return outputs[size_t(s.index)];
+        case Storage::Kind::Workspace:
+          return workspace + uint64_t(s.index);
+        case Storage::Kind::Constant:
+          return reinterpret_cast<uint64_t>(constants_.at(size_t(s.index)).data());
+        default:
+          throw Error(ErrorKind::Runtime, "a value with no storage is read outside its kernel", "cuda");
       }
     };
     size_t next_kernel = 0;
@@ -116,14 +125,17 @@ class CudaExecutable final : public runtime::Executable {
             break;
           }
           runtime::cuda::gemm(ctx_, body.type(op.results[0]).dtype, g->batch, g->m, g->n, g->k,
-                              g->transpose_lhs, g->transpose_rhs, address(op.operands[0]), address(op.operands[1]), c,
-                              allow_tf32_);
+                              g->transpose_lhs, g->transpose_rhs, address(op.operands[0]),
+                              address(op.operands[1]), c, allow_tf32_);
           break;
         }
         case Step::Kind::Copy:
-          ctx_.copy_on_device(outputs[size_t(step.output)], address(step.value), body.type(step.value).nbytes());
+          ctx_.copy_on_device(outputs[size_t(step.output)], address(step.value),
+                              body.type(step.value).nbytes());
           break;
-        case Step::Kind::Op: run_op_step(s, address); break;
+        case Step::Kind::Op:
+          run_op_step(s, address);
+          break;
       }
     }
     return results;
@@ -143,9 +155,10 @@ class CudaExecutable final : public runtime::Executable {
     const Step& step = plan_.steps[s];
     ir::Prim p = plan_.body().ops[step.op].prim;
     if (p == ir::Prim::StackNew || p == ir::Prim::StackPush || p == ir::Prim::StackLoop)
-      throw Error(ErrorKind::NotImplemented,
-                  "the cuda backend has no run-time stacks yet (reverse mode through while_loop without max_steps)",
-                  std::string(ir::prim_name(p)));
+      throw Error(
+          ErrorKind::NotImplemented,
+          "the cuda backend has no run-time stacks yet (reverse mode through while_loop without max_steps)",
+          std::string(ir::prim_name(p)));
     if (!runs_regions_on_device(p)) return;
     std::vector<std::unique_ptr<CudaExecutable>>& regions = regions_[s];
     // Only cond runs every region; the others run region 0 (while: its condition, then region 1).
@@ -157,8 +170,9 @@ class CudaExecutable final : public runtime::Executable {
   // A device array over memory the call owns elsewhere (a value's storage, a row of one).
   runtime::Array view(const ir::Type& type, uint64_t address) const {
     auto* p = reinterpret_cast<void*>(address);
-    return runtime::Array{type, runtime::Buffer::wrap_device(device(), std::shared_ptr<const void>(p, [](const void*) {}),
-                                                             p, type.nbytes())};
+    return runtime::Array{
+        type, runtime::Buffer::wrap_device(device(), std::shared_ptr<const void>(p, [](const void*) {}), p,
+                                           type.nbytes())};
   }
 
   template <typename Address>
@@ -201,7 +215,8 @@ class CudaExecutable final : public runtime::Executable {
         return regions[size_t(index)]->run(all.subspan(1));
       }
       case ir::Prim::While: {
-        size_t cond_consts = size_t(ir::attr_int(op.attrs, 0)), body_consts = size_t(ir::attr_int(op.attrs, 1));
+        size_t cond_consts = size_t(ir::attr_int(op.attrs, 0)),
+               body_consts = size_t(ir::attr_int(op.attrs, 1));
         int64_t max_steps = ir::attr_int(op.attrs, 2);
         std::vector<runtime::Array> carry(in.begin() + ptrdiff_t(cond_consts + body_consts), in.end());
         std::vector<runtime::Array> args;
@@ -211,7 +226,8 @@ class CudaExecutable final : public runtime::Executable {
           if (!read_scalar<bool>(regions[0]->run(args)[0])) break;
           if (max_steps >= 0 && step == max_steps)
             throw Error(ErrorKind::Runtime,
-                        "expected at most max_steps=" + std::to_string(max_steps) + " iterations, got more", "while");
+                        "expected at most max_steps=" + std::to_string(max_steps) + " iterations, got more",
+                        "while");
           args.assign(in.begin() + ptrdiff_t(cond_consts), in.begin() + ptrdiff_t(cond_consts + body_consts));
           args.insert(args.end(), carry.begin(), carry.end());
           carry = regions[1]->run(args);
@@ -223,7 +239,8 @@ class CudaExecutable final : public runtime::Executable {
         int64_t length = ir::attr_int(op.attrs, 2);
         bool reverse = ir::attr_bool(op.attrs, 3);
         const ir::Body& body = plan_.body();
-        std::vector<runtime::Array> out(in.begin() + ptrdiff_t(consts), in.begin() + ptrdiff_t(consts + num_carry));
+        std::vector<runtime::Array> out(in.begin() + ptrdiff_t(consts),
+                                        in.begin() + ptrdiff_t(consts + num_carry));
         for (size_t y = num_carry; y < op.results.size(); ++y) {  // the stacked per-step results
           const ir::Type& t = body.type(op.results[y]);
           out.push_back(runtime::Array{t, runtime::cuda::device_buffer(ctx_, t.nbytes())});
@@ -247,15 +264,14 @@ class CudaExecutable final : public runtime::Executable {
         }
         return out;
       }
-      default: return regions[0]->run(all);  // custom-rule calls and checkpoint run their function
+      default:
+        return regions[0]->run(all);  // custom-rule calls and checkpoint run their function
     }
   }
 
-  // Grid-stride loops cover any size: enough blocks to fill the device several times over, no more.
   unsigned grid_size(const LaunchShape& launch) const {
-    int64_t wanted = launch.per_row ? launch.rows : (launch.elements + kBlockThreads - 1) / kBlockThreads;
-    int64_t cap = int64_t(ctx_.multiprocessors()) * 32;
-    return unsigned(std::clamp<int64_t>(wanted, 1, cap));
+    int64_t cap = int64_t(ctx_.multiprocessors()) * kBlocksPerMultiprocessor;
+    return unsigned(std::clamp<int64_t>(blocks_wanted(launch), 1, cap));
   }
 
   Plan plan_;
@@ -263,13 +279,14 @@ class CudaExecutable final : public runtime::Executable {
   bool allow_tf32_;
   ModuleSource source_;
   std::vector<void*> functions_;
-  std::map<size_t, runtime::Buffer> constants_;  // on the device, by constant op
+  std::map<size_t, runtime::Buffer> constants_;                             // on the device, by constant op
   std::map<size_t, std::vector<std::unique_ptr<CudaExecutable>>> regions_;  // by op step: its regions' code
 };
 
 class CudaCompiler final : public runtime::Compiler {
  public:
-  std::shared_ptr<runtime::Executable> compile(const ir::Function& f, const runtime::CompileOptions& options) override {
+  std::shared_ptr<runtime::Executable> compile(const ir::Function& f,
+                                               const runtime::CompileOptions& options) override {
     Plan plan = make_plan(f, cuda_plan_options());
     if (dump_enabled("plan")) dump("plan", f.name, plan.to_string());
     int device = options.device.kind == runtime::Device::Kind::Cuda ? options.device.index : 0;

@@ -36,6 +36,12 @@ struct ModuleSource {
 
 // Threads per block of every kernel (a multiple of the warp size: block reductions assume it).
 inline constexpr int kBlockThreads = 256;
+// Grid-stride loops cover any size: a launch asks for one block per row or per kBlockThreads elements, and
+// gets at most kBlocksPerMultiprocessor blocks per multiprocessor (enough to fill the device, no more).
+inline constexpr int kBlocksPerMultiprocessor = 32;
+inline int64_t blocks_wanted(const LaunchShape& launch) {
+  return launch.per_row ? launch.rows : (launch.elements + kBlockThreads - 1) / kBlockThreads;
+}
 
 // The plan options of the cuda backend: cuBLAS also takes float16 and bfloat16 products.
 inline PlanOptions cuda_plan_options() {

@@ -4,10 +4,36 @@
 #ifdef EMBER_HAVE_CPU_BACKEND
 #include "lowering/cpu/aot.h"
 #endif
+#include "lowering/cuda/host_source.h"
+#ifdef EMBER_HAVE_CUDA
+#include "runtime/cuda/nvrtc.h"
+#endif
 
 namespace ember::python {
 
 void init_aot(py::module_& m) {
+  // The CUDA C host code (launch list, constants, cuBLAS calls) of `f` for compute capability `arch`, with
+  // its cubin embedded: {"host_source", "workspace_bytes"}.
+  m.def("_aot_cuda", [](const ir::Function& f, int arch) {
+#ifdef EMBER_HAVE_CUDA
+    std::string host;
+    size_t workspace = 0;
+    {
+      py::gil_scoped_release release;
+      lowering::Plan plan = lowering::make_plan(f, lowering::cuda::cuda_plan_options());
+      lowering::cuda::ModuleSource module = lowering::cuda::emit_module_source(plan);
+      std::string cubin = runtime::cuda::cached_cubin(module.code, f.name, arch);
+      host = lowering::cuda::emit_host_source(plan, module, cubin, /*allow_tf32=*/false);
+      workspace = plan.workspace_bytes;
+    }
+    py::dict d;
+    d["host_source"] = host;
+    d["workspace_bytes"] = workspace;
+    return d;
+#else
+    throw Error(ErrorKind::NotImplemented, "CUDA ahead-of-time objects need ember built with CUDA (EMBER_CUDA)", "aot");
+#endif
+  });
   m.def("_aot_object", [](const ir::Function& f, const std::string& target) {
 #ifdef EMBER_HAVE_CPU_BACKEND
     lowering::cpu::AotObject object;

@@ -2,7 +2,6 @@
 
 #include <cublas_v2.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -10,6 +9,7 @@
 
 #include "ir/error.h"
 #include "runtime/cuda/driver.h"
+#include "runtime/cuda/gemm_args.h"
 #include "runtime/cuda/library.h"
 
 namespace ember::runtime::cuda {
@@ -76,30 +76,20 @@ cublasHandle_t handle_for(CudaContext& ctx) {
 
 void gemm(CudaContext& ctx, ir::DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k, bool transpose_a,
           bool transpose_b, uint64_t a, uint64_t b, uint64_t c, bool allow_tf32) {
-  // cuBLAS is column-major: a row-major C is a column-major C^T = op(B)^T op(A)^T, so the call takes B first.
-  // A row-major [r, s] matrix is a column-major [s, r] one with leading dimension s.
-  cudaDataType_t type = dtype == ir::DType::F64   ? CUDA_R_64F
-                        : dtype == ir::DType::F32 ? CUDA_R_32F
-                        : dtype == ir::DType::F16 ? CUDA_R_16F
-                                                  : CUDA_R_16BF;
-  cublasComputeType_t compute = dtype == ir::DType::F64                 ? CUBLAS_COMPUTE_64F
-                                : dtype == ir::DType::F32 && allow_tf32 ? CUBLAS_COMPUTE_32F_FAST_TF32
-                                                                        : CUBLAS_COMPUTE_32F;
+  GemmArgs g = gemm_args(dtype, m, n, k, transpose_a, transpose_b, allow_tf32);
   const double one64 = 1, zero64 = 0;
   const float one32 = 1, zero32 = 0;
-  const void* one = dtype == ir::DType::F64 ? static_cast<const void*>(&one64) : &one32;
-  const void* zero = dtype == ir::DType::F64 ? static_cast<const void*>(&zero64) : &zero32;
-  cublasOperation_t op_b = transpose_b ? CUBLAS_OP_T : CUBLAS_OP_N,
-                    op_a = transpose_a ? CUBLAS_OP_T : CUBLAS_OP_N;
-  int ldb = int(std::max<int64_t>(transpose_b ? k : n, 1)),
-      lda = int(std::max<int64_t>(transpose_a ? m : k, 1));
-  int ldc = int(std::max<int64_t>(n, 1));
+  const void* one = g.wide_scalars ? static_cast<const void*>(&one64) : &one32;
+  const void* zero = g.wide_scalars ? static_cast<const void*>(&zero64) : &zero32;
+  auto type = cudaDataType(g.type);
   cublasHandle_t h = handle_for(ctx);
   static std::mutex calls;  // a handle is not for two threads at once
   std::lock_guard<std::mutex> lock(calls);
-  check(cublas().gemm(h, op_b, op_a, int(n), int(m), int(k), one, reinterpret_cast<const void*>(b), type, ldb,
-                      k * n, reinterpret_cast<const void*>(a), type, lda, m * k, zero,
-                      reinterpret_cast<void*>(c), type, ldc, m * n, int(batch), compute, CUBLAS_GEMM_DEFAULT),
+  check(cublas().gemm(h, cublasOperation_t(g.op_first), cublasOperation_t(g.op_second), g.rows, g.cols,
+                      g.depth, one, reinterpret_cast<const void*>(b), type, g.ld_first, g.stride_first,
+                      reinterpret_cast<const void*>(a), type, g.ld_second, g.stride_second, zero,
+                      reinterpret_cast<void*>(c), type, g.ld_out, g.stride_out, int(batch),
+                      cublasComputeType_t(g.compute), CUBLAS_GEMM_DEFAULT),
         "cublasGemmStridedBatchedEx");
 }
 

@@ -303,3 +303,21 @@ def test_16_bit_products_go_to_cublas_and_round_once(dtype):
     # float32 accumulation, one rounding to the 16-bit type: within one unit in the last place of the result.
     ulp = 2.0 ** -(10 if dtype == np.float16 else 7)
     assert np.all(np.abs(got - exact) <= ulp * np.abs(exact) + 1e-3)
+
+
+def test_ahead_of_time_objects_run_on_the_device(tmp_path):
+    def loss(params, x, y):
+        w, b = params
+        return enp.mean((enp.tanh(x @ w + b) - y) ** 2)
+
+    rng = np.random.default_rng(10)
+    params = (rng.standard_normal((40, 48)).astype(np.float32), rng.standard_normal(48).astype(np.float32))
+    x, y = rng.standard_normal((64, 40)).astype(np.float32), rng.standard_normal((64, 48)).astype(np.float32)
+    step = em.value_and_grad(loss)
+    module = em.aot.load(em.aot.compile(step, params, x, y, output=tmp_path / "step.so", target="cuda"))
+    value, (dw, db) = module(params, x, y)
+    want_value, (want_dw, want_db) = em.jit(step, backend="interpreter")(params, x, y)
+    assert value.device == GPU
+    np.testing.assert_allclose(np.asarray(value), np.asarray(want_value), rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(dw), np.asarray(want_dw), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(db), np.asarray(want_db), rtol=1e-4, atol=1e-6)

@@ -209,3 +209,31 @@ def test_control_flow_with_max_steps_compiles_and_callbacks_are_refused_by_name(
         em.aot.compile(printing, np.float32(1), output=tmp_path / "p.so")
     with pytest.raises(ValueError, match=r"expected a C identifier"):
         em.aot.compile(printing, np.float32(1), output=tmp_path / "p.so", name="not-an-identifier")
+
+
+NVRTC = em._core._nvrtc_status()
+
+
+@pytest.mark.skipif(not NVRTC["available"], reason=f"no NVRTC: {NVRTC['why']}")
+@pytest.mark.parametrize("arch", ["sm_80", "sm_90"])
+def test_cuda_objects_compile_without_a_gpu_and_embed_their_cubin(tmp_path, arch):
+    f = lambda x, w: (em.nn.softmax(x @ w + 1.0), x.sum(0))  # a GEMM, a fused kernel with a constant, a sum
+    x, w = np.ones((64, 32), np.float32), np.ones((32, 48), np.float32)
+    path = em.aot.compile(f, x, w, output=tmp_path / "dev.so", target=arch)
+    assert needed(path) <= ALLOWED, needed(path)  # libcuda and cuBLAS come through dlopen
+    assert {"dev_run", "dev_synchronize", "dev_signature"} <= exported(path)
+    assert all(s.startswith("dev_") for s in exported(path))
+    assert path.read_bytes().find(b"\x7fELF", 1) > 0  # the cubin inside the object
+    assert "CUdeviceptr" in (tmp_path / "dev.h").read_text()
+    if not em._core._cuda_status()["available"]:
+        # No driver here: the first call says so with an error code; the process goes on.
+        lib, run = entry(path, "dev")
+        run.argtypes = [ctypes.c_void_p] * 4
+        ptrs = (ctypes.c_void_p * 2)(1024, 2048)
+        assert run(ptrs, ptrs, 4096, None) == 7
+
+
+def test_cuda_objects_refuse_control_flow_by_name(tmp_path):
+    f = lambda x: em.lax.fori_loop(0, 3, lambda i, c: c * 2, x)
+    with pytest.raises((NotImplementedError, RuntimeError), match=r"^\[(scan|while|aot|cuda)\]"):
+        em.aot.compile(f, np.ones(4, np.float32), output=tmp_path / "loop.so", target="sm_90")
