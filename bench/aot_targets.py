@@ -3,13 +3,15 @@ side by side in one run, with the objects' sizes.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/aot_targets.py
 
-The shared object is called through ember.aot.load (ctypes): its times include checking the arguments and
-allocating the outputs and workspace in Python, a few microseconds per call. Markdown output, as pasted into
-docs/benchmarks.md. A benchmark, never a test.
+".so, C call" calls NAME_run through ctypes with buffers made beforehand: the object's own time, as a C
+caller sees it. ".so, aot.load" is the Python convenience wrapper, which checks the arguments and allocates
+the outputs and workspace on every call. Markdown output, as pasted into docs/benchmarks.md. A benchmark,
+never a test.
 """
 
 from __future__ import annotations
 
+import ctypes
 import sys
 import tempfile
 from pathlib import Path
@@ -44,15 +46,32 @@ def cases():
     ]
 
 
+def c_call(module, args):
+    """A zero-argument callable running the object's NAME_run on buffers prepared once."""
+    inputs = [np.ascontiguousarray(np.asarray(a)) for a in em.tree_util.tree_leaves(args)]
+    outputs = [np.empty(o["shape"], o["dtype"]) for o in module.signature["outputs"]]
+    workspace = np.empty(module.signature["workspace_bytes"] + 64, np.uint8)
+    ins = (ctypes.c_void_p * len(inputs))(*[a.ctypes.data for a in inputs])
+    outs = (ctypes.c_void_p * len(outputs))(*[o.ctypes.data for o in outputs])
+    aligned = workspace.ctypes.data + (-workspace.ctypes.data % 64)
+    run = module._run
+    return lambda keep=(inputs, outputs, workspace): run(ins, outs, aligned)  # `keep`: the buffers stay alive
+
+
 def main():
     out = Path(tempfile.mkdtemp(prefix="ember-aot-bench-"))
-    print("| function | ember.jit | .so (ember.aot.load) | .so / jit | .so size |")
-    print("|---|---|---|---|---|")
+    print("| function | ember.jit | .so, C call | .so, aot.load | C call / jit | .so size |")
+    print("|---|---|---|---|---|---|")
     for i, (name, f, args) in enumerate(cases()):
         path = em.aot.compile(f, *args, output=out / f"f{i}.so")
         module, jitted = em.aot.load(path), em.jit(f)
-        t = medians({"jit": lambda: em.tree_util.tree_map(np.asarray, jitted(*args)), "so": lambda: module(*args)})
-        print(f"| {name} | {fmt(t['jit'])} | {fmt(t['so'])} | {t['so'] / t['jit']:.2f}x | "
+        # ember arrays: jit copies NumPy arguments into ember's memory on every call (they are mutable), which
+        # would time that copy rather than the code.
+        ember_args = em.tree_util.tree_map(enp.asarray, args)
+        jitted(*ember_args)
+        em._core._wait_for_background_builds()  # jit's optimised build, not the quick tier
+        t = medians({"jit": lambda: jitted(*ember_args), "c": c_call(module, args), "load": lambda: module(*args)})
+        print(f"| {name} | {fmt(t['jit'])} | {fmt(t['c'])} | {fmt(t['load'])} | {t['c'] / t['jit']:.2f}x | "
               f"{path.stat().st_size / 1024:.0f} KiB |")
 
 

@@ -35,9 +35,15 @@ static atomic_int wanted_threads;      /* ember_aot_set_num_threads; 0: one per 
 /* One job at a time: a parallel_for that finds the pool busy (another thread's call) runs serially. */
 static pthread_mutex_t job_owner = PTHREAD_MUTEX_INITIALIZER;
 
+/* Asked once: sysconf reads a file under /sys on every call, which costs more than a small loop. */
+static atomic_int core_count;
 static int cores(void) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n < 1 ? 1 : n > kMaxWorkers + 1 ? kMaxWorkers + 1 : (int)n;
+  int n = atomic_load_explicit(&core_count, memory_order_relaxed);
+  if (n) return n;
+  long online = sysconf(_SC_NPROCESSORS_ONLN);
+  n = online < 1 ? 1 : online > kMaxWorkers + 1 ? kMaxWorkers + 1 : (int)online;
+  atomic_store_explicit(&core_count, n, memory_order_relaxed);
+  return n;
 }
 
 static int64_t now_ns(void) {
