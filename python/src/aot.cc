@@ -21,9 +21,8 @@ void init_aot(py::module_& m) {
     {
       py::gil_scoped_release release;
       lowering::Plan plan = lowering::make_plan(f, lowering::cuda::cuda_plan_options());
-      lowering::cuda::ModuleSource module = lowering::cuda::emit_module_source(plan);
-      std::string cubin = runtime::cuda::cached_cubin(module.code, f.name, arch);
-      host = lowering::cuda::emit_host_source(plan, module, cubin, /*allow_tf32=*/false);
+      auto compile = [&](const std::string& code) { return runtime::cuda::cached_cubin(code, f.name, arch); };
+      host = lowering::cuda::emit_host_source(plan, compile, /*allow_tf32=*/false);
       workspace = plan.workspace_bytes;
     }
     py::dict d;

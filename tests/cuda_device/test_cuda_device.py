@@ -321,3 +321,27 @@ def test_ahead_of_time_objects_run_on_the_device(tmp_path):
     np.testing.assert_allclose(np.asarray(value), np.asarray(want_value), rtol=1e-5)
     np.testing.assert_allclose(np.asarray(dw), np.asarray(want_dw), rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(np.asarray(db), np.asarray(want_db), rtol=1e-4, atol=1e-6)
+
+
+def test_ahead_of_time_objects_run_control_flow_on_the_device(tmp_path):
+    def f(x, n):
+        total = em.lax.fori_loop(0, 4, lambda i, c: c + enp.sin(c) * i, x)
+        halved = em.lax.while_loop(lambda c: c[1] > 1.0, lambda c: (c[0] + 1, c[1] / 2), (0, n), max_steps=64)
+        branch = em.lax.switch(halved[0] % 3, [lambda v: v * 2, lambda v: -v, lambda v: enp.exp(v)], total)
+        last, sums = em.lax.scan(lambda c, row: (c * 0.5 + row, (c * row).sum()), enp.zeros(x.shape[1]), x,
+                                 reverse=True)
+        return total, halved, branch, last, sums
+
+    x = np.random.default_rng(11).standard_normal((5, 3)).astype(np.float32)
+    module = em.aot.load(em.aot.compile(f, x, np.float32(37.0), output=tmp_path / "flow.so", target="cuda"))
+    for n in (np.float32(37.0), np.float32(1000.0)):
+        got = em.tree_util.tree_leaves(module(x, n))
+        want = em.tree_util.tree_leaves(em.jit(f, backend="interpreter")(x, n))
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-6, atol=1e-6)
+    bounded = em.aot.load(em.aot.compile(
+        lambda n: em.lax.while_loop(lambda c: c > 1.0, lambda c: c / 2, n, max_steps=3), np.float32(1.0),
+        output=tmp_path / "bounded.so", target="cuda"))
+    assert float(np.asarray(bounded(np.float32(4.0)))) == 1.0
+    with pytest.raises(RuntimeError, match="a while_loop ran past its max_steps"):
+        bounded(np.float32(1000.0))
