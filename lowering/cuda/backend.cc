@@ -102,7 +102,13 @@ class CudaExecutable final : public runtime::Executable {
     size_t next_kernel = 0;
     for (size_t s = 0; s < plan_.steps.size(); ++s) {
       const Step& step = plan_.steps[s];
-      switch (step.kind) {
+      bool scatter = is_scatter_step(plan_, step);
+      if (scatter) {  // the operand copied into the result, then the updates applied by the kernel below
+        const ir::Op& op = body.ops[step.op];
+        ctx_.copy_on_device(address(op.results[0]), address(op.operands[0]),
+                            body.type(op.results[0]).nbytes());
+      }
+      switch (scatter ? Step::Kind::Kernel : step.kind) {
         case Step::Kind::Kernel: {
           const KernelSource& k = source_.kernels[next_kernel];
           void* fn = functions_[next_kernel++];
@@ -111,7 +117,7 @@ class CudaExecutable final : public runtime::Executable {
           for (ir::Value v : k.buffers) pointers.push_back(address(v));
           std::vector<void*> params;
           for (uint64_t& p : pointers) params.push_back(&p);
-          ctx_.launch(fn, grid_size(k.launch), kBlockThreads, params.data());
+          ctx_.launch(fn, grid_size(k.launch), unsigned(threads_per_block(k.launch)), params.data());
           break;
         }
         case Step::Kind::Gemm: {
@@ -143,8 +149,9 @@ class CudaExecutable final : public runtime::Executable {
 
  private:
   // Control flow runs its regions' plans as executables of their own, from a loop on the host that reads
-  // only predicates and branch indices back. Other op steps (sort, scatter, callbacks, ...) run on the host
-  // with the reference executor, their operands copied out and their results copied in.
+  // only predicates and branch indices back. Scatters are kernels (is_scatter_step). Other op steps (sort,
+  // callbacks, ...) run on the host with the reference executor, their operands copied out and their results
+  // copied in.
   static bool runs_regions_on_device(ir::Prim p) {
     using ir::Prim;
     return p == Prim::Cond || p == Prim::While || p == Prim::Scan || p == Prim::CustomJvpCall ||

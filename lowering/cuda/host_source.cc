@@ -109,10 +109,11 @@ class HostWriter {
       if (step.kind != Step::Kind::Op) continue;
       const ir::Op& op = plan.body().ops[step.op];
       size_t used = op.prim == ir::Prim::Cond ? step.regions.size() : op.prim == ir::Prim::While ? 2 : 1;
+      if (is_scatter_step(plan, step)) continue;  // a kernel of this plan's module
       if (!runs_on_device(op.prim))
         throw Error(
             ErrorKind::NotImplemented,
-            "ahead-of-time CUDA objects run control flow but not this op yet (sort, scatter, callbacks "
+            "ahead-of-time CUDA objects run control flow and scatter but not this op yet (sort, callbacks "
             "and run-time stacks run on the host under jit)",
             std::string(ir::prim_name(op.prim)));
       for (size_t r = 0; r < used; ++r) regions_of[s].push_back(write(step.regions[r]));
@@ -194,7 +195,14 @@ class HostWriter {
     size_t next_kernel = 0;
     for (size_t s = 0; s < plan.steps.size(); ++s) {
       const Step& step = plan.steps[s];
-      switch (step.kind) {
+      bool scatter = is_scatter_step(plan, step);
+      if (scatter) {  // the operand copied into the result, then the updates applied by the kernel below
+        const ir::Op& op = body.ops[step.op];
+        out << "  if (api.memcpy_dtod(" << address(plan, p, op.results[0]) << ", "
+            << address(plan, p, op.operands[0]) << ", " << body.type(op.results[0]).nbytes()
+            << "ull, stream)) return EMBER_ERROR_CUDA;\n";
+      }
+      switch (scatter ? Step::Kind::Kernel : step.kind) {
         case Step::Kind::Kernel: {
           const KernelSource& k = module.kernels[next_kernel];
           size_t index = next_kernel++;
@@ -205,7 +213,7 @@ class HostWriter {
           out << "    void* params[] = {";
           for (size_t b = 0; b < k.buffers.size(); ++b) out << (b ? ", " : "") << "&p" << b;
           out << "};\n    if (api.launch(functions_" << p << "[" << index << "], grid("
-              << blocks_wanted(k.launch) << "ll), 1, 1, " << kBlockThreads
+              << blocks_wanted(k.launch) << "ll), 1, 1, " << threads_per_block(k.launch)
               << ", 1, 1, 0, stream, params, NULL)) return EMBER_ERROR_CUDA;\n"
               << "  }\n";
           break;

@@ -309,6 +309,7 @@ class KernelWriter {
   Val convert(DType from, DType to, Val x);
   Val reduction(const ir::Op& op, const Index& idx);
   Val gather(const ir::Op& op, const Index& idx);
+  void scatter(const ir::Op& op, const Index& idx);
   // An integer index as long long (uint64 beyond int64 saturates: out of bounds like any index too large).
   Val index_i64(Val v, DType d) {
     if (d == DType::U64) return def(v.level, "long long", v.e + " > 9223372036854775807ull ? 9223372036854775807ll : (long long)" + v.e);
@@ -969,6 +970,72 @@ Val KernelWriter::gather(const ir::Op& op, const Index& idx) {
   return def(level_of({ok, x}), reg_type(d), ok.e + " ? " + x.e + " : " + gather_fill(d));
 }
 
+// One scatter update per trip, in row-major order of the updates: the kernel runs on one thread, so where
+// windows overlap the last update wins or the updates combine in that order, as in the interpreter and the
+// CPU backend. The result already holds a copy of the operand (the backend copies it first).
+void KernelWriter::scatter(const ir::Op& op, const Index& idx) {
+  const ir::Attrs& a = op.attrs;
+  auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+  const auto& window_dims = ir::attr_ints(a, 0);
+  const auto& inserted = ir::attr_ints(a, 1);
+  const auto& index_map = ir::attr_ints(a, 2);
+  const auto& operand_batching = ir::attr_ints(a, 3);
+  const auto& indices_batching = ir::attr_ints(a, 4);
+  bool clip = ir::IndexMode(ir::attr_int(a, 5)) == ir::IndexMode::Clip;
+  ir::Value result = kernel_.root, indices = op.operands[1], updates = op.operands[2];
+  const ir::Shape& os = body_.type(result).shape;
+  const ir::Shape& us = body_.type(updates).shape;
+  DType d = body_.type(result).dtype;
+  Index batch, window;
+  for (size_t j = 0; j < idx.size(); ++j) (contains(window_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
+  // The window's extent along each operand dimension: 1 for inserted and batching dimensions.
+  std::vector<int64_t> sizes(os.size(), 1);
+  Index at_operand(os.size());
+  size_t next_window = 0;
+  for (size_t dim = 0; dim < os.size(); ++dim) {
+    if (contains(inserted, int64_t(dim))) {
+      at_operand[dim] = Val{"0ll", 0};
+    } else if (!contains(operand_batching, int64_t(dim))) {
+      sizes[dim] = us[size_t(window_dims[next_window])];
+      at_operand[dim] = window[next_window++];
+    }
+  }
+  for (size_t i = 0; i < operand_batching.size(); ++i)
+    at_operand[size_t(operand_batching[i])] = batch[size_t(indices_batching[i])];
+  std::string inside = "true";
+  for (size_t c = 0; c < index_map.size(); ++c) {
+    size_t dim = size_t(index_map[c]);
+    int64_t upper = os[dim] - sizes[dim];
+    Index at_indices = batch;
+    at_indices.push_back(Val{std::to_string(c) + "ll", 0});
+    Val v = index_i64(value(indices, at_indices), body_.type(indices).dtype);
+    if (clip && upper >= 0) v = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(upper) + "ll))");
+    inside += " && " + v.e + " >= 0 && " + v.e + " <= " + std::to_string(upper) + "ll";
+    int l = std::max(v.level, at_operand[dim].level);
+    at_operand[dim] = def(l, "long long", at_operand[dim].e + " + " + v.e);
+  }
+  Val u = value(updates, idx);
+  Val ok = def(innermost(), "bool", inside);
+  // The update inside a branch: out-of-bounds windows are dropped, and nothing outside the result is read.
+  loop_heads_.push_back(indent(innermost()) + "if (" + ok.e + ") {\n");
+  levels_.emplace_back();
+  level_ids_.push_back(next_level_id_++);
+  Val lin = linear(at_operand, os);
+  std::string element = buffer(result) + "[" + lin.e + "]";
+  Val combined = u;
+  if (op.prim != Prim::Scatter) {
+    Val old = from_memory(element, d, innermost());  // a plain load: this kernel writes the result
+    ir::Op combine;
+    combine.prim = op.prim == Prim::ScatterAdd ? Prim::Add
+                   : op.prim == Prim::ScatterMul ? Prim::Mul
+                   : op.prim == Prim::ScatterMax ? Prim::Max
+                                                 : Prim::Min;
+    combined = round_to(binary(combine, d, old, u), d);
+  }
+  levels_.back() += indent(innermost()) + element + " = " + to_memory(combined.e, d) + ";\n";
+  close_loop();
+}
+
 // The first extreme element's position along the reduced axis, NaN counting as the extreme (the
 // interpreter's rule). Across a block: each thread finds its own first extreme, the block agrees on the
 // extreme value, then on the smallest position among the threads that hold it.
@@ -1058,7 +1125,7 @@ void KernelWriter::cumulative(const ir::Op& op, Index idx) {
 KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
   const ir::Op& root_op = body_.ops[kernel_.ops.back()];
   const ir::Type& rt = body_.type(kernel_.root);
-  if (ir::has_flag(root_op.prim, ir::kScatter)) unsupported(body_, root_op, "not implemented in CUDA kernels yet");
+  bool is_scatter = ir::has_flag(root_op.prim, ir::kScatter);
   bool is_cumulative = ir::has_flag(root_op.prim, ir::kCumulative);
   for (uint32_t o : kernel_.ops) {
     const ir::Op& op = body_.ops[o];
@@ -1069,10 +1136,12 @@ KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
   }
   bool has_reduction = false;
   for (uint32_t o : kernel_.ops) has_reduction = has_reduction || is_loop_reduction(body_.ops[o].prim);
-  per_row_ = has_reduction && !is_cumulative;
-  // A cumulative root's threads each run along its axis: the domain is the other dims.
+  per_row_ = has_reduction && !is_cumulative && !is_scatter;
+  // A cumulative root's threads each run along its axis: the domain is the other dims. A scatter's one
+  // thread runs over its updates.
   ir::Shape domain;
-  for (size_t i = 0; i < rt.shape.size(); ++i)
+  if (is_scatter) domain = body_.type(root_op.operands[2]).shape;
+  for (size_t i = 0; i < rt.shape.size() && !is_scatter; ++i)
     if (!is_cumulative || int64_t(i) != ir::attr_int(root_op.attrs, 0)) domain.push_back(rt.shape[i]);
   KernelSource k;
   k.name = name_;
@@ -1082,6 +1151,7 @@ KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
   size_t row_dims = !per_row_ ? 0 : is_loop_reduction(root_op.prim) ? domain.size() : domain.empty() ? 0 : domain.size() - 1;
   ir::Shape rows_shape(domain.begin(), domain.begin() + row_dims), inner_shape(domain.begin() + row_dims, domain.end());
   k.launch.per_row = per_row_;
+  k.launch.serial = is_scatter;
   k.launch.elements = ir::num_elements(domain);
   k.launch.rows = ir::num_elements(rows_shape);
   k.launch.row_length = ir::num_elements(inner_shape);
@@ -1094,12 +1164,16 @@ KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
     for (const Val& v : delinearize(Val{"row", 0}, rows_shape)) idx.push_back(v);
     Val j = open_loop("(long long)threadIdx.x", std::to_string(k.launch.row_length) + "ll", "(long long)blockDim.x");
     for (const Val& v : delinearize(j, inner_shape)) idx.push_back(v);
+  } else if (is_scatter) {
+    idx = delinearize(open_loop("0ll", std::to_string(k.launch.elements) + "ll", "1ll"), domain);
   } else {
     Val e = open_loop("(long long)blockIdx.x * blockDim.x + threadIdx.x", std::to_string(k.launch.elements) + "ll",
                       "(long long)gridDim.x * blockDim.x");
     idx = delinearize(e, domain);
   }
-  if (is_cumulative) {
+  if (is_scatter) {
+    scatter(root_op, idx);
+  } else if (is_cumulative) {
     cumulative(root_op, idx);
   } else {
     Val r = value(kernel_.root, idx);
@@ -1137,9 +1211,11 @@ ModuleSource emit_module_source(const Plan& plan) {
   int literals = 0;
   for (size_t s = 0; s < plan.steps.size(); ++s) {
     const Step& step = plan.steps[s];
-    if (step.kind != Step::Kind::Kernel) continue;
+    bool scatter = is_scatter_step(plan, step);
+    if (step.kind != Step::Kind::Kernel && !scatter) continue;
     std::string name = "ember_k" + std::to_string(m.kernels.size());
-    KernelWriter writer(plan, step.kernel, name, globals, literals);
+    Kernel kernel = scatter ? Kernel{plan.body().ops[step.op].results[0], {step.op}} : step.kernel;
+    KernelWriter writer(plan, kernel, name, globals, literals);
     m.kernels.push_back(writer.write(kernels, s));
   }
   m.code = std::string(kPrelude) + "\n" + globals + "\n" + kernels.str();

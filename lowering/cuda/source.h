@@ -17,6 +17,9 @@ struct LaunchShape {
   // true: blocks take `rows` rows in a grid-stride loop; a block's threads stride over the `row_length`
   // elements of its row and cooperate in each reduction the row needs (softmax, layernorm, sums).
   bool per_row = false;
+  // A scatter: one thread applies the `elements` updates in order (the backend first copies the operand into
+  // the result).
+  bool serial = false;
   int64_t elements = 0;
   int64_t rows = 0;
   int64_t row_length = 0;
@@ -40,7 +43,13 @@ inline constexpr int kBlockThreads = 256;
 // gets at most kBlocksPerMultiprocessor blocks per multiprocessor (enough to fill the device, no more).
 inline constexpr int kBlocksPerMultiprocessor = 32;
 inline int64_t blocks_wanted(const LaunchShape& launch) {
+  if (launch.serial) return 1;
   return launch.per_row ? launch.rows : (launch.elements + kBlockThreads - 1) / kBlockThreads;
+}
+inline int threads_per_block(const LaunchShape& launch) { return launch.serial ? 1 : kBlockThreads; }
+// Whether the plan's op step `step` is a scatter, which the generator writes as a (serial) kernel.
+inline bool is_scatter_step(const Plan& plan, const Step& step) {
+  return step.kind == Step::Kind::Op && ir::has_flag(plan.body().ops[step.op].prim, ir::kScatter);
 }
 
 // The plan options of the cuda backend: cuBLAS also takes float16 and bfloat16 products.

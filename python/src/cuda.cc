@@ -40,6 +40,7 @@ void init_cuda(py::module_& m) {
       d["name"] = k.name;
       d["step"] = k.step;
       d["per_row"] = k.launch.per_row;
+      d["serial"] = k.launch.serial;
       d["elements"] = k.launch.elements;
       d["rows"] = k.launch.rows;
       d["row_length"] = k.launch.row_length;

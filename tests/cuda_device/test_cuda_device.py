@@ -265,7 +265,28 @@ def test_gradients_through_scan_checkpoint_and_custom_rules_on_the_device():
         np.testing.assert_allclose(g, v, rtol=1e-5, atol=1e-6)
 
 
-def test_sort_scatter_and_callbacks_run_on_the_host_between_device_kernels():
+def test_scatters_are_serial_device_kernels_in_update_order():
+    def f(table, ids, grad_rows):
+        # An embedding's gradient (repeated ids add up, in order), every scatter mode, and dropped updates.
+        grad = em.grad(lambda t: (t[ids] * grad_rows).sum())(table)
+        z = enp.zeros(6, np.float32)
+        k = np.array([0, 2, 2, 9], np.int32)  # index 9 is out of bounds: dropped
+        v = np.array([1.0, -2.0, 5.0, 7.0], np.float32)
+        drop = {"mode": "drop"}
+        return (grad, z.at[k].set(v, **drop), z.at[k].add(v, **drop), (z + 1).at[k].multiply(v, **drop),
+                z.at[k].max(v, **drop), z.at[k].min(v, **drop))
+
+    rng = np.random.default_rng(12)
+    table, rows = rng.standard_normal((10, 4)).astype(np.float32), rng.standard_normal((7, 4)).astype(np.float32)
+    ids = np.array([3, 1, 3, 3, 0, 9, 1], np.int32)
+    source = em._core._cuda_source(em.make_ir(f)(table, ids, rows))
+    assert sum(k["serial"] for k in source["kernels"]) >= 6  # each scatter is a kernel, not a host step
+    got, want = on_device_and_on_the_interpreter(f, table, ids, rows)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6)
+
+
+def test_sort_and_callbacks_run_on_the_host_between_device_kernels():
     seen = []
 
     def f(x, i):
