@@ -101,18 +101,19 @@ void init_cuda(py::module_& m) {
 #endif
     return d;
   });
-  m.def("_nvrtc_compile", [](const std::string& source, const std::string& name, int arch) {
+  // The cubin of `source` for sm_`arch`, or with ptx=True its PTX for compute_`arch`.
+  m.def("_nvrtc_compile", [](const std::string& source, const std::string& name, int arch, bool ptx) {
 #ifdef EMBER_HAVE_CUDA
-    std::string cubin;
+    std::string out;
     {
       py::gil_scoped_release release;
-      cubin = runtime::cuda::compile_to_cubin(source, name, arch);
+      out = ptx ? runtime::cuda::compile_to_ptx(source, name, arch) : runtime::cuda::compile_to_cubin(source, name, arch);
     }
-    return py::bytes(cubin);
+    return py::bytes(out);
 #else
     throw Error(ErrorKind::Runtime, "ember was built without CUDA (EMBER_CUDA off or no CUDA toolkit headers)", "cuda");
 #endif
-  });
+  }, py::arg("source"), py::arg("name"), py::arg("arch"), py::arg("ptx") = false);
 }
 
 }  // namespace ember::python

@@ -28,6 +28,8 @@ struct Nvrtc {
   decltype(&nvrtcGetProgramLog) log = nullptr;
   decltype(&nvrtcGetCUBINSize) cubin_size = nullptr;
   decltype(&nvrtcGetCUBIN) cubin = nullptr;
+  decltype(&nvrtcGetPTXSize) ptx_size = nullptr;
+  decltype(&nvrtcGetPTX) ptx = nullptr;
   decltype(&nvrtcDestroyProgram) destroy = nullptr;
 };
 
@@ -62,6 +64,8 @@ const Nvrtc& nvrtc() {
     so.resolve(lib.log, "nvrtcGetProgramLog");
     so.resolve(lib.cubin_size, "nvrtcGetCUBINSize");
     so.resolve(lib.cubin, "nvrtcGetCUBIN");
+    so.resolve(lib.ptx_size, "nvrtcGetPTXSize");
+    so.resolve(lib.ptx, "nvrtcGetPTX");
     so.resolve(lib.destroy, "nvrtcDestroyProgram");
     if (!so.why().empty()) {
       lib.status.why = "libnvrtc is not usable: " + so.why();
@@ -86,7 +90,10 @@ std::string keep_source(const std::string& source, const std::string& name) {
 
 const NvrtcStatus& nvrtc_status() { return nvrtc().status; }
 
-std::string compile_to_cubin(const std::string& source, const std::string& name, int arch) {
+namespace {
+
+// Compiles for sm_`arch` (a cubin) or for compute_`arch` (PTX, for reading what the compiler made).
+std::string compile(const std::string& source, const std::string& name, int arch, bool ptx) {
   const Nvrtc& lib = nvrtc();
   if (!lib.status.available) throw Error(ErrorKind::Runtime, lib.status.why, "cuda");
   nvrtcProgram program = nullptr;
@@ -94,7 +101,7 @@ std::string compile_to_cubin(const std::string& source, const std::string& name,
     if (r != NVRTC_SUCCESS) throw Error(ErrorKind::Runtime, std::string(what) + ": " + lib.error_string(r), "cuda");
   };
   check(lib.create(&program, source.c_str(), (name + ".cu").c_str(), 0, nullptr, nullptr), "nvrtcCreateProgram");
-  std::string arch_option = "--gpu-architecture=sm_" + std::to_string(arch);
+  std::string arch_option = (ptx ? "--gpu-architecture=compute_" : "--gpu-architecture=sm_") + std::to_string(arch);
   const char* options[] = {arch_option.c_str(), "--std=c++17", "-default-device", "--fmad=false"};
   static_assert(sizeof(options) / sizeof(options[0]) == 4, "the options are part of cached_cubin's key");
   nvrtcResult compiled = lib.compile(program, 4, options);
@@ -109,11 +116,21 @@ std::string compile_to_cubin(const std::string& source, const std::string& name,
                 "cuda");
   }
   size_t size = 0;
-  lib.cubin_size(program, &size);
-  std::string cubin(size, '\0');
-  lib.cubin(program, cubin.data());
+  (ptx ? lib.ptx_size : lib.cubin_size)(program, &size);
+  std::string out(size, '\0');
+  (ptx ? lib.ptx : lib.cubin)(program, out.data());
   lib.destroy(&program);
-  return cubin;
+  return out;
+}
+
+}  // namespace
+
+std::string compile_to_cubin(const std::string& source, const std::string& name, int arch) {
+  return compile(source, name, arch, /*ptx=*/false);
+}
+
+std::string compile_to_ptx(const std::string& source, const std::string& name, int arch) {
+  return compile(source, name, arch, /*ptx=*/true);
 }
 
 namespace {

@@ -19,6 +19,9 @@ const NvrtcStatus& nvrtc_status();
 // ember::Error (RuntimeError) when NVRTC is missing, or when it rejects the source: then the message has the
 // compiler's log and the path of a file holding the source.
 std::string compile_to_cubin(const std::string& source, const std::string& name, int arch);
+// The same source as PTX for compute_`arch` (text: what the tests read to see which instructions the
+// generated code becomes, without a GPU).
+std::string compile_to_ptx(const std::string& source, const std::string& name, int arch);
 
 // compile_to_cubin through the disk cache (runtime/disk_cache.h, kind "cuda", beside the CPU backend's
 // objects): keyed by the source, the architecture, NVRTC's library and version, and the ember build.

@@ -366,3 +366,29 @@ def test_ahead_of_time_objects_run_control_flow_on_the_device(tmp_path):
     assert float(np.asarray(bounded(np.float32(4.0)))) == 1.0
     with pytest.raises(RuntimeError, match="a while_loop ran past its max_steps"):
         bounded(np.float32(1000.0))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16", "float64", "int8", "bool"])
+def test_vectorised_elementwise_loops_with_their_tail_and_unaligned_views(dtype):
+    dtype = np.dtype(enp.bfloat16) if dtype == "bfloat16" else np.dtype(dtype)
+    rng = np.random.default_rng(13)
+    x = (rng.standard_normal((7, 1003)) * 3).astype(dtype)  # 7021 elements: 1755 chunks of 4 and a tail of 1
+    bias = (rng.standard_normal(1003) * 3).astype(dtype)
+    if dtype == np.bool_:
+        f = lambda x, b: (x ^ b[None, :]) | ~x
+    else:
+        f = lambda x, b: x * 2 - b[None, :]
+    source = em._core._cuda_source(em.make_ir(f)(x, bias))["code"]
+    assert "ember_vec4<" in source and "if (ember_aligned)" in source
+    got, want = on_device_and_on_the_interpreter(f, x, bias)
+    np.testing.assert_array_equal(got, want)
+
+    # Scan rows of 301 elements are views at 301-element offsets: most are not 32-byte aligned, so those rows
+    # take the scalar loop and the others the vectorised one.
+    def g(xs):
+        return em.lax.scan(lambda c, row: (c + row, row * 3), enp.zeros(xs.shape[1], xs.dtype), xs)
+
+    xs = rng.integers(-3, 3, (9, 301)).astype(np.float32)
+    got, want = on_device_and_on_the_interpreter(g, xs)
+    for a, b in zip(em.tree_util.tree_leaves(got), em.tree_util.tree_leaves(want)):
+        np.testing.assert_array_equal(a, b)

@@ -137,3 +137,14 @@ nvrtcResult nvrtcGetCUBIN(nvrtcProgram program, char* cubin) {
   std::memcpy(cubin, program->cubin.data(), program->cubin.size());
   return NVRTC_SUCCESS;
 }
+
+// "PTX" of the emulator: the host C++ it compiles (what a test reading PTX would get is not meaningful here).
+nvrtcResult nvrtcGetPTXSize(nvrtcProgram program, size_t* size) {
+  *size = program->source.size() + 1;
+  return NVRTC_SUCCESS;
+}
+
+nvrtcResult nvrtcGetPTX(nvrtcProgram program, char* ptx) {
+  std::memcpy(ptx, program->source.c_str(), program->source.size() + 1);
+  return NVRTC_SUCCESS;
+}

@@ -75,6 +75,25 @@ def test_softmax_is_one_block_per_row_kernel_with_its_reductions_across_the_bloc
     compiles(s, "softmax")
 
 
+def test_elementwise_kernels_load_and_store_four_elements_at_once_when_aligned():
+    import re
+
+    f = lambda a, b, c: a * b + c[None, :]  # two operands at the root's index, one broadcast
+    args = [np.ones((100, 64), np.float32), np.ones((100, 64), np.float32), np.ones(64, np.float32)]
+    s = cuda_source(f, *args)
+    for arch in ARCHS:
+        ptx = em._core._nvrtc_compile(s["code"], "fma", arch, ptx=True).decode()
+        accesses = re.findall(r"(ld|st)\.global(?:\.nc)?(\.v4)?\.f32", ptx)
+        assert accesses.count(("ld", ".v4")) == 2 and accesses.count(("st", ".v4")) == 1, accesses
+    rng = np.random.default_rng(0)
+    args = [rng.standard_normal((3, 67)).astype(np.float32), rng.standard_normal((3, 67)).astype(np.float32),
+            rng.standard_normal(67).astype(np.float32)]  # 201 elements: below the vectorised loop's threshold
+    big = [rng.standard_normal((5, 67)).astype(np.float32), rng.standard_normal((5, 67)).astype(np.float32),
+           rng.standard_normal(67).astype(np.float32)]  # 335: 83 chunks of 4 and a tail of 3
+    for a in (args, big):
+        np.testing.assert_allclose(run_on_host(cuda_source(f, *a), a)[0], a[0] * a[1] + a[2][None, :], rtol=1e-6)
+
+
 def test_elementwise_kernels_are_grid_stride_loops():
     s = cuda_source(gelu, np.ones(10_000_000, np.float32))
     assert [(k["per_row"], k["elements"]) for k in s["kernels"]] == [(False, 10_000_000)]
