@@ -12,6 +12,7 @@
 #include "ir/error.h"
 #include "ir/prim.h"
 #include "lowering/cpu/compile.h"
+#include "lowering/plan/windows.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -147,6 +148,7 @@ class KernelEmitter {
   Scalar reduction_identity(Prim p, DType d);
   Scalar window_start(ir::Value indices, const Index& batch, size_t c, int64_t upper, bool clip, Scalar& inside);
   Scalar gather(const ir::Op& op, const Index& idx);
+  Index window_position(const WindowMap& w, const Index& idx, Index& batch);
   Scalar log_add_exp(const ir::Op& op, DType d, Scalar a, Scalar b);
   // -- loop nests and the root kinds
   Index open_loops(const std::vector<int64_t>& extents);

@@ -1041,9 +1041,18 @@ Scalar KernelEmitter::gather_fill(DType d) {
   return {b_.create<arith::ConstantIntOp>(loc_, int64_t(v), reg_type(d)).getResult(), 0};
 }
 
-namespace {
-bool contains(const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
-}  // namespace
+// The operand position of iteration index `idx` inside its window (before the window's start is added), and
+// in `batch` the index-vector position.
+Index KernelEmitter::window_position(const WindowMap& w, const Index& idx, Index& batch) {
+  Index window;
+  for (size_t j = 0; j < idx.size(); ++j) (w.is_window[j] ? window : batch).push_back(idx[j]);
+  Index at(w.from.size());
+  for (size_t dim = 0; dim < w.from.size(); ++dim)
+    at[dim] = w.from[dim] == WindowMap::From::Zero     ? i64(0)
+              : w.from[dim] == WindowMap::From::Window ? window[w.which[dim]]
+                                                       : batch[w.which[dim]];
+  return at;
+}
 
 // Component c of the index vector at `batch` of gather's or scatter's indices, as the i64 start of a window
 // along an operand dimension whose largest in-bounds start is `upper`: clamped into [0, upper] in clip mode.
@@ -1068,36 +1077,20 @@ Scalar KernelEmitter::window_start(ir::Value indices, const Index& batch, size_t
 // an index vector, its offset dimensions the position inside the slice. The slice start is clamped (mode
 // clip) or checked (fill); a slice that does not fit is the fill value in both modes, as in the interpreter.
 Scalar KernelEmitter::gather(const ir::Op& op, const Index& idx) {
-  const ir::Attrs& a = op.attrs;
-  const auto& offset_dims = ir::attr_ints(a, 0);
-  const auto& collapsed = ir::attr_ints(a, 1);
-  const auto& index_map = ir::attr_ints(a, 2);
-  const auto& operand_batching = ir::attr_ints(a, 3);
-  const auto& indices_batching = ir::attr_ints(a, 4);
-  const auto& slice_sizes = ir::attr_ints(a, 5);
-  bool clip = ir::IndexMode(ir::attr_int(a, 6)) == ir::IndexMode::Clip;
+  WindowMap w = gather_windows(body_, op);
   ir::Value operand = op.operands[0], indices = op.operands[1];
   const ir::Shape& os = body_.type(operand).shape;
   DType d = body_.type(op.results[0]).dtype;
   bool empty_slice = ir::num_elements(os) == 0;
-  for (int64_t c : collapsed) empty_slice = empty_slice || slice_sizes[size_t(c)] == 0;
+  for (size_t dim = 0; dim < os.size(); ++dim)
+    empty_slice = empty_slice || (w.from[dim] == WindowMap::From::Zero && w.sizes[dim] == 0);
   if (empty_slice) return gather_fill(d);
-
-  Index batch, window;  // the result's index split into index-vector position and slice position
-  for (size_t j = 0; j < idx.size(); ++j) (contains(offset_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
-  Index at_operand(os.size());
-  size_t next_window = 0;
-  for (size_t dim = 0; dim < os.size(); ++dim) {
-    if (contains(collapsed, int64_t(dim))) at_operand[dim] = i64(0);
-    else if (!contains(operand_batching, int64_t(dim))) at_operand[dim] = window[next_window++];
-  }
-  for (size_t i = 0; i < operand_batching.size(); ++i)
-    at_operand[size_t(operand_batching[i])] = batch[size_t(indices_batching[i])];
+  Index batch, at_operand = window_position(w, idx, batch);
   Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
-  for (size_t c = 0; c < index_map.size(); ++c) {
-    size_t dim = size_t(index_map[c]);
-    int64_t upper = os[dim] - slice_sizes[dim];
-    Scalar v = window_start(indices, batch, c, upper, clip, inside);
+  for (size_t c = 0; c < w.index_map.size(); ++c) {
+    size_t dim = size_t(w.index_map[c]);
+    int64_t upper = os[dim] - w.sizes[dim];
+    Scalar v = window_start(indices, batch, c, upper, w.clip, inside);
     int l = v.level;
     // A start clamped into range keeps the (unselected) load of an out-of-bounds slice in bounds.
     Scalar safe = make<arith::MaxSIOp>(l, v.v, i64(0).v);
@@ -1565,39 +1558,17 @@ Scalar KernelEmitter::log_add_exp(const ir::Op& op, DType d, Scalar a, Scalar b)
 // where windows overlap the last update wins or the combination happens in that order, as in the
 // interpreter). The result already holds a copy of the operand.
 void KernelEmitter::emit_scatter(const ir::Op& op, const Index& idx) {
-  const ir::Attrs& a = op.attrs;
-  const auto& window_dims = ir::attr_ints(a, 0);
-  const auto& inserted = ir::attr_ints(a, 1);
-  const auto& index_map = ir::attr_ints(a, 2);
-  const auto& operand_batching = ir::attr_ints(a, 3);
-  const auto& indices_batching = ir::attr_ints(a, 4);
-  bool clip = ir::IndexMode(ir::attr_int(a, 5)) == ir::IndexMode::Clip;
+  WindowMap w = scatter_windows(body_, op);
   ir::Value result = kernel_.root, indices = op.operands[1], updates = op.operands[2];
   const ir::Shape& os = body_.type(result).shape;
-  const ir::Shape& us = body_.type(updates).shape;
   DType d = body_.type(result).dtype;
   if (is_complex(d) && (op.prim == Prim::ScatterMin || op.prim == Prim::ScatterMax))
     unsupported(op, "not implemented for complex dtypes yet");
-  Index batch, window;
-  for (size_t j = 0; j < idx.size(); ++j) (contains(window_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
-  // The window's extent along each operand dimension: 1 for inserted and batching dimensions.
-  std::vector<int64_t> sizes(os.size(), 1);
-  Index at_operand(os.size());
-  size_t next_window = 0;
-  for (size_t dim = 0; dim < os.size(); ++dim) {
-    if (contains(inserted, int64_t(dim))) {
-      at_operand[dim] = i64(0);
-    } else if (!contains(operand_batching, int64_t(dim))) {
-      sizes[dim] = us[size_t(window_dims[next_window])];
-      at_operand[dim] = window[next_window++];
-    }
-  }
-  for (size_t i = 0; i < operand_batching.size(); ++i)
-    at_operand[size_t(operand_batching[i])] = batch[size_t(indices_batching[i])];
+  Index batch, at_operand = window_position(w, idx, batch);
   Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
-  for (size_t c = 0; c < index_map.size(); ++c) {
-    size_t dim = size_t(index_map[c]);
-    at_operand[dim] = add(at_operand[dim], window_start(indices, batch, c, os[dim] - sizes[dim], clip, inside));
+  for (size_t c = 0; c < w.index_map.size(); ++c) {
+    size_t dim = size_t(w.index_map[c]);
+    at_operand[dim] = add(at_operand[dim], window_start(indices, batch, c, os[dim] - w.sizes[dim], w.clip, inside));
   }
   int inner = int(levels_.size()) - 1;
   at(inner);

@@ -20,6 +20,7 @@
 
 #include "ir/error.h"
 #include "ir/prim.h"
+#include "lowering/plan/windows.h"
 
 namespace ember::lowering::cuda {
 
@@ -315,6 +316,18 @@ class KernelWriter {
   Val reduction(const ir::Op& op, const Index& idx);
   Val gather(const ir::Op& op, const Index& idx);
   void scatter(const ir::Op& op, const Index& idx);
+  // The operand position of iteration index `idx` inside its window (before the window's start is added),
+  // and in `batch` the index-vector position.
+  static Index window_position(const WindowMap& w, const Index& idx, Index& batch) {
+    Index window;
+    for (size_t j = 0; j < idx.size(); ++j) (w.is_window[j] ? window : batch).push_back(idx[j]);
+    Index at(w.from.size());
+    for (size_t dim = 0; dim < w.from.size(); ++dim)
+      at[dim] = w.from[dim] == WindowMap::From::Zero     ? Val{"0ll", 0}
+                : w.from[dim] == WindowMap::From::Window ? window[w.which[dim]]
+                                                         : batch[w.which[dim]];
+    return at;
+  }
   // An integer index as long long (uint64 beyond int64 saturates: out of bounds like any index too large).
   Val index_i64(Val v, DType d) {
     if (d == DType::U64) return def(v.level, "long long", v.e + " > 9223372036854775807ull ? 9223372036854775807ll : (long long)" + v.e);
@@ -1008,40 +1021,24 @@ Val KernelWriter::reduction(const ir::Op& op, const Index& idx) {
 // batch dims pick an index vector, its offset dims the position inside the slice. The slice start is clamped
 // (mode clip) or checked (fill); a slice that does not fit is the fill value in both modes.
 Val KernelWriter::gather(const ir::Op& op, const Index& idx) {
-  const ir::Attrs& a = op.attrs;
-  auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
-  const auto& offset_dims = ir::attr_ints(a, 0);
-  const auto& collapsed = ir::attr_ints(a, 1);
-  const auto& index_map = ir::attr_ints(a, 2);
-  const auto& operand_batching = ir::attr_ints(a, 3);
-  const auto& indices_batching = ir::attr_ints(a, 4);
-  const auto& slice_sizes = ir::attr_ints(a, 5);
-  bool clip = ir::IndexMode(ir::attr_int(a, 6)) == ir::IndexMode::Clip;
+  WindowMap w = gather_windows(body_, op);
   ir::Value operand = op.operands[0], indices = op.operands[1];
   const ir::Shape& os = body_.type(operand).shape;
   DType d = body_.type(op.results[0]).dtype;
   bool empty_slice = ir::num_elements(os) == 0;
-  for (int64_t c : collapsed) empty_slice = empty_slice || slice_sizes[size_t(c)] == 0;
+  for (size_t dim = 0; dim < os.size(); ++dim)
+    empty_slice = empty_slice || (w.from[dim] == WindowMap::From::Zero && w.sizes[dim] == 0);
   if (empty_slice) return Val{gather_fill(d), 0};
-  Index batch, window;
-  for (size_t j = 0; j < idx.size(); ++j) (contains(offset_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
-  Index at_operand(os.size());
-  size_t next_window = 0;
-  for (size_t dim = 0; dim < os.size(); ++dim) {
-    if (contains(collapsed, int64_t(dim))) at_operand[dim] = Val{"0ll", 0};
-    else if (!contains(operand_batching, int64_t(dim))) at_operand[dim] = window[next_window++];
-  }
-  for (size_t i = 0; i < operand_batching.size(); ++i)
-    at_operand[size_t(operand_batching[i])] = batch[size_t(indices_batching[i])];
+  Index batch, at_operand = window_position(w, idx, batch);
   std::string inside = "true";
   int level = 0;
-  for (size_t c = 0; c < index_map.size(); ++c) {
-    size_t dim = size_t(index_map[c]);
-    int64_t upper = os[dim] - slice_sizes[dim];
+  for (size_t c = 0; c < w.index_map.size(); ++c) {
+    size_t dim = size_t(w.index_map[c]);
+    int64_t upper = os[dim] - w.sizes[dim];
     Index at_indices = batch;
     at_indices.push_back(Val{std::to_string(c) + "ll", 0});
     Val v = index_i64(value(indices, at_indices), body_.type(indices).dtype);
-    if (clip && upper >= 0) v = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(upper) + "ll))");
+    if (w.clip && upper >= 0) v = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(upper) + "ll))");
     inside += " && " + v.e + " >= 0 && " + v.e + " <= " + std::to_string(upper) + "ll";
     // A start clamped into range keeps the (unselected) load of an out-of-bounds slice in bounds.
     Val safe = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(std::max<int64_t>(upper, 0)) + "ll))");
@@ -1058,42 +1055,19 @@ Val KernelWriter::gather(const ir::Op& op, const Index& idx) {
 // windows overlap the last update wins or the updates combine in that order, as in the interpreter and the
 // CPU backend. The result already holds a copy of the operand (the backend copies it first).
 void KernelWriter::scatter(const ir::Op& op, const Index& idx) {
-  const ir::Attrs& a = op.attrs;
-  auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
-  const auto& window_dims = ir::attr_ints(a, 0);
-  const auto& inserted = ir::attr_ints(a, 1);
-  const auto& index_map = ir::attr_ints(a, 2);
-  const auto& operand_batching = ir::attr_ints(a, 3);
-  const auto& indices_batching = ir::attr_ints(a, 4);
-  bool clip = ir::IndexMode(ir::attr_int(a, 5)) == ir::IndexMode::Clip;
+  WindowMap w = scatter_windows(body_, op);
   ir::Value result = kernel_.root, indices = op.operands[1], updates = op.operands[2];
   const ir::Shape& os = body_.type(result).shape;
-  const ir::Shape& us = body_.type(updates).shape;
   DType d = body_.type(result).dtype;
-  Index batch, window;
-  for (size_t j = 0; j < idx.size(); ++j) (contains(window_dims, int64_t(j)) ? window : batch).push_back(idx[j]);
-  // The window's extent along each operand dimension: 1 for inserted and batching dimensions.
-  std::vector<int64_t> sizes(os.size(), 1);
-  Index at_operand(os.size());
-  size_t next_window = 0;
-  for (size_t dim = 0; dim < os.size(); ++dim) {
-    if (contains(inserted, int64_t(dim))) {
-      at_operand[dim] = Val{"0ll", 0};
-    } else if (!contains(operand_batching, int64_t(dim))) {
-      sizes[dim] = us[size_t(window_dims[next_window])];
-      at_operand[dim] = window[next_window++];
-    }
-  }
-  for (size_t i = 0; i < operand_batching.size(); ++i)
-    at_operand[size_t(operand_batching[i])] = batch[size_t(indices_batching[i])];
+  Index batch, at_operand = window_position(w, idx, batch);
   std::string inside = "true";
-  for (size_t c = 0; c < index_map.size(); ++c) {
-    size_t dim = size_t(index_map[c]);
-    int64_t upper = os[dim] - sizes[dim];
+  for (size_t c = 0; c < w.index_map.size(); ++c) {
+    size_t dim = size_t(w.index_map[c]);
+    int64_t upper = os[dim] - w.sizes[dim];
     Index at_indices = batch;
     at_indices.push_back(Val{std::to_string(c) + "ll", 0});
     Val v = index_i64(value(indices, at_indices), body_.type(indices).dtype);
-    if (clip && upper >= 0) v = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(upper) + "ll))");
+    if (w.clip && upper >= 0) v = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(upper) + "ll))");
     inside += " && " + v.e + " >= 0 && " + v.e + " <= " + std::to_string(upper) + "ll";
     int l = std::max(v.level, at_operand[dim].level);
     at_operand[dim] = def(l, "long long", at_operand[dim].e + " + " + v.e);
