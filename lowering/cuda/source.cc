@@ -316,6 +316,17 @@ class KernelWriter {
   Val reduction(const ir::Op& op, const Index& idx);
   Val gather(const ir::Op& op, const Index& idx);
   void scatter(const ir::Op& op, const Index& idx);
+  // Component c of the index vector at `batch` of gather's or scatter's indices, as the start of a window
+  // whose largest in-bounds start is `upper`: clamped into [0, upper] in clip mode. `inside` gets the check
+  // that the start is in bounds (never, when the window cannot fit: upper < 0).
+  Val window_start(ir::Value indices, const Index& batch, size_t c, int64_t upper, bool clip, std::string& inside) {
+    Index at_indices = batch;
+    at_indices.push_back(Val{std::to_string(c) + "ll", 0});
+    Val v = index_i64(value(indices, at_indices), body_.type(indices).dtype);
+    if (clip && upper >= 0) v = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(upper) + "ll))");
+    inside += " && " + v.e + " >= 0 && " + v.e + " <= " + std::to_string(upper) + "ll";
+    return v;
+  }
   // The operand position of iteration index `idx` inside its window (before the window's start is added),
   // and in `batch` the index-vector position.
   static Index window_position(const WindowMap& w, const Index& idx, Index& batch) {
@@ -1035,11 +1046,7 @@ Val KernelWriter::gather(const ir::Op& op, const Index& idx) {
   for (size_t c = 0; c < w.index_map.size(); ++c) {
     size_t dim = size_t(w.index_map[c]);
     int64_t upper = os[dim] - w.sizes[dim];
-    Index at_indices = batch;
-    at_indices.push_back(Val{std::to_string(c) + "ll", 0});
-    Val v = index_i64(value(indices, at_indices), body_.type(indices).dtype);
-    if (w.clip && upper >= 0) v = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(upper) + "ll))");
-    inside += " && " + v.e + " >= 0 && " + v.e + " <= " + std::to_string(upper) + "ll";
+    Val v = window_start(indices, batch, c, upper, w.clip, inside);
     // A start clamped into range keeps the (unselected) load of an out-of-bounds slice in bounds.
     Val safe = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(std::max<int64_t>(upper, 0)) + "ll))");
     int l = std::max(safe.level, at_operand[dim].level);
@@ -1063,12 +1070,7 @@ void KernelWriter::scatter(const ir::Op& op, const Index& idx) {
   std::string inside = "true";
   for (size_t c = 0; c < w.index_map.size(); ++c) {
     size_t dim = size_t(w.index_map[c]);
-    int64_t upper = os[dim] - w.sizes[dim];
-    Index at_indices = batch;
-    at_indices.push_back(Val{std::to_string(c) + "ll", 0});
-    Val v = index_i64(value(indices, at_indices), body_.type(indices).dtype);
-    if (w.clip && upper >= 0) v = def(v.level, "long long", "max(0ll, min(" + v.e + ", " + std::to_string(upper) + "ll))");
-    inside += " && " + v.e + " >= 0 && " + v.e + " <= " + std::to_string(upper) + "ll";
+    Val v = window_start(indices, batch, c, os[dim] - w.sizes[dim], w.clip, inside);
     int l = std::max(v.level, at_operand[dim].level);
     at_operand[dim] = def(l, "long long", at_operand[dim].e + " + " + v.e);
   }
