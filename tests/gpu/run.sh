@@ -23,6 +23,8 @@ for entry in "$root"/python/ember/*; do
   ln -s "$entry" "$site/ember/"
 done
 ln -s "$build"/python/_core*.so "$site/ember/"
+# ember.aot's CUDA objects include runtime/services.h (pip installs it under ember/aot_support).
+mkdir -p "$site/ember/aot_support" && ln -s "$root/runtime/services.h" "$site/ember/aot_support/"
 export PYTHONPATH="$site"
 python3 -c "import ember as em; print('devices:', em.devices()); print(em._core._cuda_status())"
 if ! python3 -c "import ember as em, sys; sys.exit(0 if em._core._cuda_status()['available'] else 1)"; then
