@@ -54,6 +54,21 @@ Tensor Tensor::with_weak(bool weak) const {
   return t;
 }
 
+Placement placement(std::span<const Tensor> tensors) {
+  Placement p;
+  for (size_t i = 0; i < tensors.size() && p.conflict == Placement::npos; ++i) {
+    const runtime::Device& d = tensors[i].device();
+    if (d.kind == runtime::Device::Kind::Cpu) continue;
+    if (p.first == Placement::npos) {
+      p.device = d;
+      p.first = i;
+    } else if (!(d == p.device)) {
+      p.conflict = i;
+    }
+  }
+  return p;
+}
+
 Tensor tensor_from_bytes(const ir::Type& type, const void* data) {
   runtime::Array a = runtime::Array::allocate(type);
   if (type.nbytes()) std::memcpy(a.data(), data, type.nbytes());

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "ir/function.h"
@@ -73,6 +74,15 @@ class Tensor {
 
   [[noreturn]] void throw_donated() const;
 };
+
+// Where tensors live together: the device of those on a device (the CPU when none is; host data goes
+// anywhere), the position of the first of them, and of the first on another device (npos when they agree).
+struct Placement {
+  static constexpr size_t npos = size_t(-1);
+  runtime::Device device;
+  size_t first = npos, conflict = npos;
+};
+Placement placement(std::span<const Tensor> tensors);
 
 // A concrete scalar tensor. Python scalars are weak: they take the dtype of the arrays they meet.
 Tensor scalar_tensor(ir::DType dtype, double value, bool weak = false);

@@ -131,17 +131,13 @@ runtime::Array eager_operand(ir::Prim p, const Tensor& t) {
 // Eager ops run on the host (the reference executor), so device operands are copied out and the results
 // copied back; jit runs whole functions on the device.
 runtime::Device eager_device(ir::Prim p, std::span<const Tensor> operands) {
-  runtime::Device device = runtime::cpu_device();
-  for (const Tensor& t : operands) {
-    if (t.device().kind == runtime::Device::Kind::Cpu) continue;
-    if (device.kind != runtime::Device::Kind::Cpu && !(device == t.device()))
-      throw Error(ErrorKind::Value,
-                  "expected operands on one device, got " + device.to_string() + " and " + t.device().to_string() +
-                      " (move one with ember.device_put)",
-                  std::string(ir::prim_name(p)), location_suffix());
-    device = t.device();
-  }
-  return device;
+  Placement where = placement(operands);
+  if (where.conflict != Placement::npos)
+    throw Error(ErrorKind::Value,
+                "expected operands on one device, got " + where.device.to_string() + " and " +
+                    operands[where.conflict].device().to_string() + " (move one with ember.device_put)",
+                std::string(ir::prim_name(p)), location_suffix());
+  return where.device;
 }
 
 }  // namespace

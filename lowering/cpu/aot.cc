@@ -12,7 +12,7 @@ namespace {
 void check_standalone(const ir::Body& body) {
   for (const ir::Op& op : body.ops) {
     std::string why;
-    if (op.prim == ir::Prim::PureCallback || op.prim == ir::Prim::DebugCallback)
+    if (ir::has_flag(op.prim, ir::kHostCallback))
       why = "host callbacks call Python, which a standalone shared object does not have";
     else if (op.prim == ir::Prim::StackNew || op.prim == ir::Prim::StackPush ||
              op.prim == ir::Prim::StackLoop)

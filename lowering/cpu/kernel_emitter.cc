@@ -1081,10 +1081,7 @@ Scalar KernelEmitter::gather(const ir::Op& op, const Index& idx) {
   ir::Value operand = op.operands[0], indices = op.operands[1];
   const ir::Shape& os = body_.type(operand).shape;
   DType d = body_.type(op.results[0]).dtype;
-  bool empty_slice = ir::num_elements(os) == 0;
-  for (size_t dim = 0; dim < os.size(); ++dim)
-    empty_slice = empty_slice || (w.from[dim] == WindowMap::From::Zero && w.sizes[dim] == 0);
-  if (empty_slice) return gather_fill(d);
+  if (gather_reads_nothing(os, w)) return gather_fill(d);
   Index batch, at_operand = window_position(w, idx, batch);
   Scalar inside = make<arith::ConstantIntOp>(0, 1, 1);
   for (size_t c = 0; c < w.index_map.size(); ++c) {

@@ -149,28 +149,21 @@ class CudaExecutable final : public runtime::Executable {
 
  private:
   // Control flow runs its regions' plans as executables of their own, from a loop on the host that reads
-  // only predicates and branch indices back. Scatters are kernels (is_scatter_step). Other op steps (sort,
-  // callbacks, ...) run on the host with the reference executor, their operands copied out and their results
-  // copied in.
-  static bool runs_regions_on_device(ir::Prim p) {
-    using ir::Prim;
-    return p == Prim::Cond || p == Prim::While || p == Prim::Scan || p == Prim::CustomJvpCall ||
-           p == Prim::CustomVjpCall || p == Prim::Checkpoint;
-  }
-
+  // only predicates and branch indices back (runs_regions_from_host). Scatters are kernels
+  // (is_scatter_step). Other op steps (sort, callbacks, ...) run on the host with the reference executor,
+  // their operands copied out and their results copied in.
   void prepare_op_step(size_t s) {
     const Step& step = plan_.steps[s];
-    ir::Prim p = plan_.body().ops[step.op].prim;
+    const ir::Op& op = plan_.body().ops[step.op];
+    ir::Prim p = op.prim;
     if (p == ir::Prim::StackNew || p == ir::Prim::StackPush || p == ir::Prim::StackLoop)
       throw Error(
           ErrorKind::NotImplemented,
           "the cuda backend has no run-time stacks yet (reverse mode through while_loop without max_steps)",
           std::string(ir::prim_name(p)));
-    if (!runs_regions_on_device(p)) return;
+    if (!runs_regions_from_host(op)) return;
     std::vector<std::unique_ptr<CudaExecutable>>& regions = regions_[s];
-    // Only cond runs every region; the others run region 0 (while: its condition, then region 1).
-    size_t used = p == ir::Prim::Cond ? step.regions.size() : p == ir::Prim::While ? 2 : 1;
-    for (size_t r = 0; r < used; ++r)
+    for (size_t r : executed_regions(op))
       regions.push_back(std::make_unique<CudaExecutable>(step.regions[r], ctx_.info().index, allow_tf32_));
   }
 
@@ -189,7 +182,7 @@ class CudaExecutable final : public runtime::Executable {
     std::vector<runtime::Array> operands;
     for (ir::Value v : op.operands) operands.push_back(view(body.type(v), address(v)));
     std::vector<runtime::Array> results;
-    if (runs_regions_on_device(op.prim)) {
+    if (runs_regions_from_host(op)) {
       results = run_regions(s, op, operands);
     } else {
       for (runtime::Array& a : operands) a = runtime::to_host(a);

@@ -108,15 +108,14 @@ class HostWriter {
       const Step& step = plan.steps[s];
       if (step.kind != Step::Kind::Op) continue;
       const ir::Op& op = plan.body().ops[step.op];
-      size_t used = op.prim == ir::Prim::Cond ? step.regions.size() : op.prim == ir::Prim::While ? 2 : 1;
       if (is_scatter_step(plan, step)) continue;  // a kernel of this plan's module
-      if (!runs_on_device(op.prim))
+      if (!runs_regions_from_host(op))
         throw Error(
             ErrorKind::NotImplemented,
             "ahead-of-time CUDA objects run control flow and scatter but not this op yet (sort, callbacks "
             "and run-time stacks run on the host under jit)",
             std::string(ir::prim_name(op.prim)));
-      for (size_t r = 0; r < used; ++r) regions_of[s].push_back(write(step.regions[r]));
+      for (size_t r : executed_regions(op)) regions_of[s].push_back(write(step.regions[r]));
     }
     ModuleSource module = emit_module_source(plan);
     std::string p = std::to_string(id);
@@ -139,11 +138,6 @@ class HostWriter {
   std::string functions() const { return functions_.str(); }
 
  private:
-  static bool runs_on_device(ir::Prim p) {
-    return p == ir::Prim::Cond || p == ir::Prim::While || p == ir::Prim::Scan ||
-           p == ir::Prim::CustomJvpCall || p == ir::Prim::CustomVjpCall || p == ir::Prim::Checkpoint;
-  }
-
   void write_constants(const Plan& plan, const std::string& p) {
     std::vector<size_t> ops;
     for (const Storage& s : plan.storage)

@@ -47,6 +47,11 @@ inline int64_t blocks_wanted(const LaunchShape& launch) {
   return launch.per_row ? launch.rows : (launch.elements + kBlockThreads - 1) / kBlockThreads;
 }
 inline int threads_per_block(const LaunchShape& launch) { return launch.serial ? 1 : kBlockThreads; }
+// Whether `op` is control flow the cuda backend runs from the host, each of its executed_regions a plan of
+// its own on the device: everything with regions except stack_loop (run-time stacks are not built).
+inline bool runs_regions_from_host(const ir::Op& op) {
+  return op.prim != ir::Prim::StackLoop && !executed_regions(op).empty();
+}
 // Whether the plan's op step `step` is a scatter, which the generator writes as a (serial) kernel.
 inline bool is_scatter_step(const Plan& plan, const Step& step) {
   return step.kind == Step::Kind::Op && ir::has_flag(plan.body().ops[step.op].prim, ir::kScatter);

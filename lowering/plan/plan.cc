@@ -292,23 +292,6 @@ LoopMap operand_loop_map(const Body& body, const Op& user, size_t pos, const Loo
   }
 }
 
-// The regions an op's code runs (by index): every branch of cond, both regions of while, the body of scan
-// and stack_loop, and only the function of custom-rule calls and checkpoint (their other regions matter
-// to transforms alone).
-std::vector<size_t> executed_regions(const Op& op) {
-  switch (op.prim) {
-    case Prim::Cond: case Prim::While: {
-      std::vector<size_t> all(op.regions.size());
-      std::iota(all.begin(), all.end(), size_t(0));
-      return all;
-    }
-    case Prim::Scan: case Prim::StackLoop: case Prim::CustomJvpCall: case Prim::CustomVjpCall:
-    case Prim::Checkpoint:
-      return {0};
-    default: return {};
-  }
-}
-
 // Bitcasts between types of one size are evaluated per element in kernels; those that change the element
 // size (and so the shape) copy the bytes as an op step.
 bool fusible_bitcast(const Body& body, const Op& op) {
@@ -584,6 +567,21 @@ struct Planner {
 };
 
 }  // namespace
+
+// (The other regions of custom-rule calls and checkpoint matter to transforms alone.)
+std::vector<size_t> executed_regions(const Op& op) {
+  switch (op.prim) {
+    case Prim::Cond: case Prim::While: {
+      std::vector<size_t> all(op.regions.size());
+      std::iota(all.begin(), all.end(), size_t(0));
+      return all;
+    }
+    case Prim::Scan: case Prim::StackLoop: case Prim::CustomJvpCall: case Prim::CustomVjpCall:
+    case Prim::Checkpoint:
+      return {0};
+    default: return {};
+  }
+}
 
 size_t workspace_size(const ir::Type& t) { return (t.nbytes() + 63) / 64 * 64; }
 

@@ -108,6 +108,9 @@ struct ControlScratch {
   size_t bytes = 0;           // the whole area
 };
 ControlScratch control_scratch(const ir::Body& body, const ir::Op& op, const std::vector<Plan>& regions);
+// The regions an op's code runs, by index: every branch of cond, both regions of while, the body of scan and
+// stack_loop, and only the function of custom-rule calls and checkpoint.
+std::vector<size_t> executed_regions(const ir::Op& op);
 // The values a loop op carries from one iteration to the next: their indices into the op's operands.
 std::vector<size_t> carried_operands(const ir::Op& op);
 // Bytes a value occupies in the workspace (rounded up to 64, a cache line).

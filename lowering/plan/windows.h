@@ -69,6 +69,15 @@ inline WindowMap gather_windows(const ir::Body& body, const ir::Op& op) {
   return m;
 }
 
+// Whether a gather reads nothing (an empty operand, or a window with no extent along a collapsed dim): then
+// every element of its result is the fill value.
+inline bool gather_reads_nothing(const ir::Shape& operand, const WindowMap& w) {
+  if (ir::num_elements(operand) == 0) return true;
+  for (size_t dim = 0; dim < operand.size(); ++dim)
+    if (w.from[dim] == WindowMap::From::Zero && w.sizes[dim] == 0) return true;
+  return false;
+}
+
 // scatter(operand, indices, updates) attrs: update_window_dims, inserted_window_dims,
 // scatter_dims_to_operand_dims, operand_batching_dims, scatter_indices_batching_dims, mode.
 inline WindowMap scatter_windows(const ir::Body& body, const ir::Op& op) {

@@ -439,7 +439,7 @@ class CompiledModule:
                 raise ValueError(f"[aot] {self.name} input {i}: expected {spec['dtype']}{spec['shape']}, "
                                  f"got {a.dtype.name}{list(a.shape)}")
             inputs.append(np.ascontiguousarray(a))
-        outputs = [np.empty(o["shape"], np.dtype(_dtype(o["dtype"]))) for o in self.signature["outputs"]]
+        outputs = [np.empty(o["shape"], o["dtype"]) for o in self.signature["outputs"]]
         workspace = np.empty(self.signature["workspace_bytes"] + 64, np.uint8)
         if self.cuda:  # device memory on CUDA device 0 (fresh arrays this call owns, so it may write them)
             from ._device import device_put, devices
@@ -458,14 +458,6 @@ class CompiledModule:
         if code:
             raise RuntimeError(f"[aot] {self.name}_run failed: {self._error(code).decode()} (code {code})")
         return _tree_from_json(self.signature["output_tree"], outputs)
-
-
-def _dtype(name: str):
-    if name == "bfloat16":
-        from .numpy import bfloat16
-
-        return bfloat16
-    return name
 
 
 def load(path: str | os.PathLike, name: str | None = None) -> CompiledModule:

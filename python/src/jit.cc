@@ -195,20 +195,14 @@ class JitFunction {
   runtime::Device call_device(Prepared& p) {
     runtime::Device given = backend_ == "cuda" ? runtime::Device{runtime::Device::Kind::Cuda, device_index_}
                                                : runtime::cpu_device();
-    runtime::Device placed = runtime::cpu_device();
-    size_t placed_leaf = 0;
-    for (size_t i = 0; i < p.leaves.size(); ++i) {
-      const Tensor& t = p.leaves[i];
-      if (!t.is_concrete() || t.device().kind == runtime::Device::Kind::Cpu) continue;
-      if (placed.kind == runtime::Device::Kind::Cpu) {
-        placed = t.device();
-        placed_leaf = i;
-      } else if (!(placed == t.device())) {
-        describe_leaves(p);
-        throw make_error(ErrorKind::Value, "jit", "expected arguments on one device, got ", p.leaf_names[placed_leaf],
-                         " on ", placed.to_string(), " and ", p.leaf_names[i], " on ", t.device().to_string(),
-                         " (move one with ember.device_put)");
-      }
+    frontend::Placement where = frontend::placement(p.leaves);
+    runtime::Device placed = where.device;
+    size_t placed_leaf = where.first;
+    if (where.conflict != frontend::Placement::npos) {
+      describe_leaves(p);
+      throw make_error(ErrorKind::Value, "jit", "expected arguments on one device, got ", p.leaf_names[placed_leaf],
+                       " on ", placed.to_string(), " and ", p.leaf_names[where.conflict], " on ",
+                       p.leaves[where.conflict].device().to_string(), " (move one with ember.device_put)");
     }
     if (placed.kind == runtime::Device::Kind::Cpu) return given;
     if (follow_arguments_) return placed;
