@@ -41,7 +41,7 @@ void polygamma_kernel(const KernelArgs& args) {
     if constexpr (in_classes<T>(ir::kFloatClass)) {
       using C = compute_t<T>;
       map_binary(m.data_as<const T>(), x.data_as<const T>(), y.data_as<T>(), x.numel(),
-                 [](C a, C b) { return C(special::polygamma(double(a), double(b))); });
+                 [](C a, C b) { return C(ember_polygamma(double(a), double(b))); });
     } else {
       unsupported_dtype(P, x.type.dtype);
     }
@@ -67,11 +67,11 @@ void population_count_kernel(const KernelArgs& args) {
 }  // namespace
 
 void register_special(KernelTable& t) {
-  t.set(Prim::ErfInv, &special_unary_kernel<Prim::ErfInv, special::erf_inv>);
-  t.set(Prim::Lgamma, &special_unary_kernel<Prim::Lgamma, special::lgamma>);
-  t.set(Prim::Digamma, &special_unary_kernel<Prim::Digamma, special::digamma>);
-  t.set(Prim::BesselI0e, &special_unary_kernel<Prim::BesselI0e, special::bessel_i0e>);
-  t.set(Prim::BesselI1e, &special_unary_kernel<Prim::BesselI1e, special::bessel_i1e>);
+  t.set(Prim::ErfInv, &special_unary_kernel<Prim::ErfInv, ember_erf_inv>);
+  t.set(Prim::Lgamma, &special_unary_kernel<Prim::Lgamma, ember_lgamma>);
+  t.set(Prim::Digamma, &special_unary_kernel<Prim::Digamma, ember_digamma>);
+  t.set(Prim::BesselI0e, &special_unary_kernel<Prim::BesselI0e, ember_bessel_i0e>);
+  t.set(Prim::BesselI1e, &special_unary_kernel<Prim::BesselI1e, ember_bessel_i1e>);
   t.set(Prim::Polygamma, &polygamma_kernel);
   t.set(Prim::PopulationCount, &population_count_kernel);
 }
