@@ -108,13 +108,14 @@ class CudaExecutable final : public runtime::Executable {
         ctx_.copy_on_device(address(op.results[0]), address(op.operands[0]),
                             body.type(op.results[0]).nbytes());
       }
-      switch (scatter ? Step::Kind::Kernel : step.kind) {
+      switch (is_kernel_op_step(plan_, step) ? Step::Kind::Kernel : step.kind) {
         case Step::Kind::Kernel: {
           const KernelSource& k = source_.kernels[next_kernel];
           void* fn = functions_[next_kernel++];
           if (k.launch.elements == 0) break;
           std::vector<uint64_t> pointers;
           for (ir::Value v : k.buffers) pointers.push_back(address(v));
+          if (k.scratch) pointers.push_back(workspace + step.scratch);
           std::vector<void*> params;
           for (uint64_t& p : pointers) params.push_back(&p);
           ctx_.launch(fn, grid_size(k.launch), unsigned(threads_per_block(k.launch)), params.data());
@@ -149,9 +150,9 @@ class CudaExecutable final : public runtime::Executable {
 
  private:
   // Control flow runs its regions' plans as executables of their own, from a loop on the host that reads
-  // only predicates and branch indices back (runs_regions_from_host). Scatters are kernels
-  // (is_scatter_step). Other op steps (sort, callbacks, ...) run on the host with the reference executor,
-  // their operands copied out and their results copied in.
+  // only predicates and branch indices back (runs_regions_from_host). Scatter, sort and top_k are kernels
+  // (is_kernel_op_step). Other op steps (callbacks) run on the host with the reference executor, their
+  // operands copied out and their results copied in.
   void prepare_op_step(size_t s) {
     const Step& step = plan_.steps[s];
     const ir::Op& op = plan_.body().ops[step.op];

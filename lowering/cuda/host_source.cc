@@ -108,11 +108,11 @@ class HostWriter {
       const Step& step = plan.steps[s];
       if (step.kind != Step::Kind::Op) continue;
       const ir::Op& op = plan.body().ops[step.op];
-      if (is_scatter_step(plan, step)) continue;  // a kernel of this plan's module
+      if (is_kernel_op_step(plan, step)) continue;  // a kernel of this plan's module
       if (!runs_regions_from_host(op))
         throw Error(
             ErrorKind::NotImplemented,
-            "ahead-of-time CUDA objects run control flow and scatter but not this op yet (sort, callbacks "
+            "ahead-of-time CUDA objects run control flow, scatter and sort but not this op yet (callbacks "
             "and run-time stacks run on the host under jit)",
             std::string(ir::prim_name(op.prim)));
       for (size_t r : executed_regions(op)) regions_of[s].push_back(write(step.regions[r]));
@@ -196,16 +196,19 @@ class HostWriter {
             << address(plan, p, op.operands[0]) << ", " << body.type(op.results[0]).nbytes()
             << "ull, stream)) return EMBER_ERROR_CUDA;\n";
       }
-      switch (scatter ? Step::Kind::Kernel : step.kind) {
+      switch (is_kernel_op_step(plan, step) ? Step::Kind::Kernel : step.kind) {
         case Step::Kind::Kernel: {
           const KernelSource& k = module.kernels[next_kernel];
           size_t index = next_kernel++;
           if (k.launch.elements == 0) break;
           out << "  { /* " << k.name << " */\n";
-          for (size_t b = 0; b < k.buffers.size(); ++b)
-            out << "    CUdeviceptr p" << b << " = " << address(plan, p, k.buffers[b]) << ";\n";
+          std::vector<std::string> pointers;
+          for (ir::Value v : k.buffers) pointers.push_back(address(plan, p, v));
+          if (k.scratch) pointers.push_back("(workspace + " + std::to_string(step.scratch) + "ull)");
+          for (size_t b = 0; b < pointers.size(); ++b)
+            out << "    CUdeviceptr p" << b << " = " << pointers[b] << ";\n";
           out << "    void* params[] = {";
-          for (size_t b = 0; b < k.buffers.size(); ++b) out << (b ? ", " : "") << "&p" << b;
+          for (size_t b = 0; b < pointers.size(); ++b) out << (b ? ", " : "") << "&p" << b;
           out << "};\n    if (api.launch(functions_" << p << "[" << index << "], grid("
               << blocks_wanted(k.launch) << "ll), 1, 1, " << threads_per_block(k.launch)
               << ", 1, 1, 0, stream, params, NULL)) return EMBER_ERROR_CUDA;\n"
@@ -243,13 +246,13 @@ class HostWriter {
     auto g = runtime::cuda::gemm_args(result.dtype, layout->m, layout->n, layout->k, layout->transpose_lhs,
                                       layout->transpose_rhs, allow_tf32_);
     std::string scalar = g.wide_scalars ? "double" : "float";
-    out << "  {\n    const " << scalar << " one = 1, zero = 0;\n"
+    out << "  {\n    const " << scalar << " one[2] = {1, 0}, zero[2] = {0, 0};  /* complex for complex types */\n"
         << "    pthread_mutex_lock(&cublas_mutex);\n"
         << "    int failed = api.cublas_set_stream(cublas_handle, stream) || api.gemm(cublas_handle, "
         << g.op_first << ", " << g.op_second << ", " << g.rows << ", " << g.cols << ", " << g.depth
-        << ", &one, (const void*)" << address(plan, p, op.operands[1]) << ", " << g.type << ", " << g.ld_first
+        << ", one, (const void*)" << address(plan, p, op.operands[1]) << ", " << g.type << ", " << g.ld_first
         << ", " << g.stride_first << "ll, (const void*)" << address(plan, p, op.operands[0]) << ", " << g.type
-        << ", " << g.ld_second << ", " << g.stride_second << "ll, &zero, (void*)"
+        << ", " << g.ld_second << ", " << g.stride_second << "ll, zero, (void*)"
         << address(plan, p, op.results[0]) << ", " << g.type << ", " << g.ld_out << ", " << g.stride_out
         << "ll, " << layout->batch << ", " << g.compute << ", -1 /* CUBLAS_GEMM_DEFAULT */);\n"
         << "    pthread_mutex_unlock(&cublas_mutex);\n"

@@ -20,6 +20,7 @@
 
 #include "ir/error.h"
 #include "ir/prim.h"
+#include "lowering/cuda/special_math_text.h"
 #include "lowering/plan/windows.h"
 
 namespace ember::lowering::cuda {
@@ -43,6 +44,8 @@ const char* reg_type(DType d) {
     case DType::U64: return "unsigned long long";
     case DType::F16: case DType::BF16: case DType::F32: return "float";
     case DType::F64: return "double";
+    case DType::C64: return "ember_complex<float>";
+    case DType::C128: return "ember_complex<double>";
     default: return nullptr;
   }
 }
@@ -127,6 +130,14 @@ __device__ __forceinline__ float ember_round_odd(double d) {
   if ((double)f == d || d != d) return f;
   return __uint_as_float(__float_as_uint(f) | 1u);
 }
+// Sorting compares elements as 64-bit words whose unsigned order is NumPy's (as runtime/support/sort.cc):
+// floats widened to double and mapped to their order-preserving bits, -0.0 as +0.0, NaN last.
+__device__ __forceinline__ unsigned long long ember_sort_word(double v) {
+  if (v != v) return ~0ull;
+  if (v == 0) v = 0;
+  unsigned long long u = (unsigned long long)__double_as_longlong(v);
+  return (u >> 63) ? ~u : u | (1ull << 63);
+}
 // The interpreter's max/min: the second operand wins when strictly better or NaN (NaN propagates).
 template <typename T> __device__ __forceinline__ T ember_max(T a, T b) { return (b > a || b != b) ? b : a; }
 // Integer a ** b as the interpreter computes it: products by squaring that wrap (in W, unsigned and at least
@@ -148,6 +159,348 @@ template <typename T> __device__ __forceinline__ T ember_log_add_exp(T a, T b) {
   if (a == b) return a + (T)0.693147180559945309417232121458176568;
   if (diff != diff) return diff;
   return (diff > 0 ? a : b) + log1p(exp(-fabs(diff)));
+}
+)";
+
+// What modules with complex values add to the prelude.
+constexpr const char* kComplexPrelude = R"(// Complex numbers: two parts in registers and in memory (NumPy's layout). Arithmetic and functions follow
+// the reference executor (runtime/support/complex_math.h, and the C library's Annex G functions behind
+// std::complex): the textbook product, Smith's quotient, and the special values of C99's Annex G.
+template <typename R> struct alignas(2 * sizeof(R)) ember_complex { R re, im; };
+#ifdef __CUDACC_RTC__
+template <typename R> __device__ __forceinline__ ember_complex<R> __ldg(const ember_complex<R>* p) {
+  return {__ldg(&p->re), __ldg(&p->im)};
+}
+template <typename R> __device__ __forceinline__ ember_complex<R> __shfl_down_sync(unsigned mask, ember_complex<R> v, int o) {
+  return {__shfl_down_sync(mask, v.re, o), __shfl_down_sync(mask, v.im, o)};
+}
+#else
+using std::acos; using std::asin; using std::atan; using std::atan2; using std::copysign; using std::cos;
+using std::cosh; using std::expm1; using std::fma; using std::hypot; using std::isinf; using std::isnan;
+using std::isfinite; using std::ldexp; using std::log; using std::signbit; using std::sin; using std::sinh;
+using std::sqrt; using std::trunc;
+#endif
+template <typename R> __device__ __forceinline__ ember_complex<R> operator+(ember_complex<R> a, ember_complex<R> b) { return {a.re + b.re, a.im + b.im}; }
+template <typename R> __device__ __forceinline__ ember_complex<R> operator-(ember_complex<R> a, ember_complex<R> b) { return {a.re - b.re, a.im - b.im}; }
+template <typename R> __device__ __forceinline__ ember_complex<R> operator-(ember_complex<R> a) { return {-a.re, -a.im}; }
+template <typename R> __device__ __forceinline__ ember_complex<R> operator*(ember_complex<R> a, ember_complex<R> b) {
+  return {a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
+}
+template <typename R> __device__ __forceinline__ bool operator==(ember_complex<R> a, ember_complex<R> b) { return a.re == b.re && a.im == b.im; }
+template <typename R> __device__ __forceinline__ bool operator!=(ember_complex<R> a, ember_complex<R> b) { return a.re != b.re || a.im != b.im; }
+// Smith's quotient, which avoids overflow in |b|^2; 0 / 0 and x / 0 as NumPy.
+template <typename R> __device__ inline ember_complex<R> operator/(ember_complex<R> a, ember_complex<R> b) {
+  R abs_br = fabs(b.re), abs_bi = fabs(b.im);
+  if (abs_br >= abs_bi) {
+    if (abs_br == 0 && abs_bi == 0) return {a.re / abs_br, a.im / abs_br};
+    R rat = b.im / b.re, scl = R(1) / (b.re + b.im * rat);
+    return {(a.re + a.im * rat) * scl, (a.im - a.re * rat) * scl};
+  }
+  R rat = b.re / b.im, scl = R(1) / (b.im + b.re * rat);
+  return {(a.re * rat + a.im) * scl, (a.im * rat - a.re) * scl};
+}
+template <typename R> struct ember_limits;
+template <> struct ember_limits<float> {
+  static __device__ __forceinline__ float nan() { return __uint_as_float(0x7fc00000u); }
+  static __device__ __forceinline__ float inf() { return __uint_as_float(0x7f800000u); }
+  static constexpr float log_max = 88.7f;       // exp beyond overflows
+  static constexpr float sqrt_eps = 2.5e-4f;    // below, z ** 3 is lost against z
+  static constexpr float large = 1e18f;         // beyond, squares overflow
+  static constexpr float small = 1e-18f;        // below, squares underflow
+};
+template <> struct ember_limits<double> {
+  static __device__ __forceinline__ double nan() { return __longlong_as_double(0x7ff8000000000000ll); }
+  static __device__ __forceinline__ double inf() { return __longlong_as_double(0x7ff0000000000000ll); }
+  static constexpr double log_max = 709.7;
+  static constexpr double sqrt_eps = 1e-8;
+  static constexpr double large = 1e150;
+  static constexpr double small = 1e-150;
+};
+// e^a (cos b + i sin b), with e^a split in two halves where it overflows alone.
+template <typename R> __device__ inline ember_complex<R> ember_cexp(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  R a = z.re, b = z.im;
+  if (b == 0) return {exp(a), b};
+  if (isinf(a) && !isfinite(b)) return a > 0 ? ember_complex<R>{a, L::nan()} : ember_complex<R>{R(0), R(0)};
+  R c = cos(b), s = sin(b);
+  if (a > L::log_max) {
+    R h = exp(a / 2);
+    return {c * h * h, s * h * h};
+  }
+  R e = exp(a);
+  return {e * c, e * s};
+}
+// log|z| near |z| = 1 as log1p(a^2 + b^2 - 1), the sum formed from exact products (fma), so that a
+// result near 0 keeps its digits.
+template <typename R> __device__ inline ember_complex<R> ember_clog(ember_complex<R> z) {
+  R a = z.re, b = z.im, h = hypot(a, b), re;
+  if (h > R(0.5) && h < R(2)) {
+    R x = fabs(a) >= fabs(b) ? a : b, y = fabs(a) >= fabs(b) ? b : a;
+    R p = x * x, pe = fma(x, x, -p), q = y * y, qe = fma(y, y, -q);
+    R s = p - R(1), sum = s + q, lost = (s - (sum - (sum - s))) + (q - (sum - s));  // two-sum: sum + lost = s + q
+    re = R(0.5) * log1p(sum + (lost + pe + qe));
+  } else {
+    re = log(h);
+  }
+  return {re, atan2(b, a)};
+}
+// Kahan's square root: t = sqrt((|a| + |z|) / 2) on the larger part, scaled where |z| overflows or the
+// halving underflows.
+template <typename R> __device__ inline ember_complex<R> ember_csqrt(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  R a = z.re, b = z.im;
+  if (isinf(b)) return {L::inf(), b};
+  if (isnan(a)) return {a, L::nan()};
+  if (isinf(a)) {
+    if (isnan(b)) return a > 0 ? ember_complex<R>{a, b} : ember_complex<R>{b, L::inf()};
+    return a > 0 ? ember_complex<R>{a, copysign(R(0), b)} : ember_complex<R>{R(0), copysign(L::inf(), b)};
+  }
+  if (isnan(b)) return {b, b};
+  if (a == 0 && b == 0) return {R(0), b};
+  int scale = 0;
+  if (fabs(a) > L::large || fabs(b) > L::large) a = ldexp(a, -4), b = ldexp(b, -4), scale = 2;
+  else if (fabs(a) < L::small && fabs(b) < L::small) a = ldexp(a, 100), b = ldexp(b, 100), scale = -50;
+  R t = sqrt((fabs(a) + hypot(a, b)) / 2);
+  ember_complex<R> r = a >= 0 ? ember_complex<R>{t, b / (2 * t)} : ember_complex<R>{fabs(b) / (2 * t), copysign(t, b)};
+  return {ldexp(r.re, scale), ldexp(r.im, scale)};
+}
+// sinh(a) cos(b) + i cosh(a) sin(b); zeros of either part kept exactly (Annex G).
+template <typename R> __device__ inline ember_complex<R> ember_csinh(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  R a = z.re, b = z.im;
+  if (b == 0) return {sinh(a), b};
+  if (a == 0 && !isfinite(b)) return {a, L::nan()};
+  if (isinf(a) && !isfinite(b)) return {a, L::nan()};
+  R c = cos(b), s = sin(b);
+  if (fabs(a) > L::log_max) {
+    R h = exp(fabs(a) / 2) / 2, sign = a < 0 ? R(-1) : R(1);
+    return {sign * c * h * 2 * h, s * h * 2 * h};
+  }
+  return {sinh(a) * c, cosh(a) * s};
+}
+// cosh(a) cos(b) + i sinh(a) sin(b).
+template <typename R> __device__ inline ember_complex<R> ember_ccosh(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  R a = z.re, b = z.im;
+  if (b == 0) return {cosh(a), isnan(a) ? b : copysign(R(0), a) * b};
+  if (a == 0 && !isfinite(b)) return {L::nan(), R(0)};
+  if (isinf(a) && !isfinite(b)) return {L::inf(), L::nan()};
+  R c = cos(b), s = sin(b);
+  if (fabs(a) > L::log_max) {
+    R h = exp(fabs(a) / 2) / 2, sign = a < 0 ? R(-1) : R(1);
+    return {c * h * 2 * h, sign * s * h * 2 * h};
+  }
+  return {cosh(a) * c, sinh(a) * s};
+}
+// Kahan's tanh: (sinh a cosh a + i sin b cos b) / (sinh^2 a + cos^2 b); beyond |a| where tanh(a) rounds
+// to +-1, the imaginary part is 4 sin b cos b e^(-2|a|).
+template <typename R> __device__ inline ember_complex<R> ember_ctanh(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  R a = z.re, b = z.im;
+  if (isinf(a)) return {copysign(R(1), a), isfinite(b) ? copysign(R(0), sin(2 * b)) : copysign(R(0), b)};
+  if (isnan(a)) return {a, b == 0 ? b : L::nan()};
+  if (!isfinite(b)) return {a == 0 ? a : L::nan(), L::nan()};
+  R c = cos(b), s = sin(b);
+  if (fabs(a) > R(sizeof(R) == 4 ? 9 : 19)) {
+    R e = exp(-2 * fabs(a));
+    return {copysign(R(1), a), 4 * s * c * e};
+  }
+  R sh = sinh(a), ch = cosh(a), den = sh * sh + c * c;
+  return {sh * ch / den, s * c / den};
+}
+// Hull, Fairgrieve and Tang's asin for x, y >= 0: re gets asin's real part, im its imaginary part
+// (unsigned). Exact in both parts where forming 1 +- z would not be.
+template <typename R> __device__ inline void ember_asin_parts(R x, R y, R& re, R& im, R& acos_re) {
+  typedef ember_limits<R> L;
+  if (x < L::sqrt_eps && y < L::sqrt_eps) {
+    re = x, im = y, acos_re = R(1.57079632679489661923132169163975144) - x;
+    return;
+  }
+  if (x > L::large || y > L::large) {  // |z| huge: asin z = -i log(2iz) to working precision
+    re = atan2(x, y), im = log(hypot(x, y)) + R(0.693147180559945309417232121458176568);
+    acos_re = atan2(y, x);
+    return;
+  }
+  R r = hypot(x + 1, y), s = hypot(x - 1, y), A = (r + s) / 2, B = x / A;
+  R y2 = y * y;
+  if (B <= R(0.6417)) {
+    re = asin(B), acos_re = acos(B);
+  } else if (x <= 1) {
+    R d = sqrt((A + x) / 2 * (y2 / (r + (x + 1)) + (s + (1 - x))));
+    re = atan(x / d), acos_re = atan(d / x);
+  } else {
+    R d = y * sqrt((A + x) / 2 * (1 / (r + (x + 1)) + 1 / (s + (x - 1))));
+    re = atan(x / d), acos_re = atan(d / x);
+  }
+  if (A <= R(1.5)) {
+    R am1 = x < 1 ? (y2 / (r + (x + 1)) + y2 / (s + (1 - x))) / 2 : (y2 / (r + (x + 1)) + (s + (x - 1))) / 2;
+    im = log1p(am1 + sqrt(am1 * (A + 1)));
+  } else {
+    im = log(A + sqrt(A * A - 1));
+  }
+}
+// asinh(a + ib) = -i asin(i(a + ib)), with Annex G's special values.
+template <typename R> __device__ inline ember_complex<R> ember_casinh(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  const R half_pi = R(1.57079632679489661923132169163975144);
+  R a = z.re, b = z.im;
+  if (isnan(a) || isnan(b)) {
+    if (isinf(a)) return {a, b};
+    if (isinf(b)) return {copysign(L::inf(), a), a};
+    if (b == 0) return {a, b};
+    return {L::nan(), L::nan()};
+  }
+  if (isinf(a) || isinf(b)) {
+    R im = isinf(a) ? (isinf(b) ? half_pi / 2 : R(0)) : half_pi;
+    return {copysign(L::inf(), a), copysign(im, b)};
+  }
+  R re, im, unused;
+  ember_asin_parts(fabs(b), fabs(a), im, re, unused);
+  return {copysign(re, a), copysign(im, b)};
+}
+template <typename R> __device__ inline ember_complex<R> ember_casin(ember_complex<R> z) {
+  ember_complex<R> w = ember_casinh(ember_complex<R>{-z.im, z.re});
+  return {w.im, -w.re};
+}
+template <typename R> __device__ inline ember_complex<R> ember_cacos(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  const R pi = R(3.14159265358979323846264338327950288);
+  R a = z.re, b = z.im;
+  if (isnan(a) || isnan(b)) {
+    if (isinf(a)) return {b, copysign(L::inf(), -b)};
+    if (isinf(b)) return {a, -b};
+    if (a == 0) return {pi / 2, b};
+    return {L::nan(), L::nan()};
+  }
+  if (isinf(a) || isinf(b)) {
+    R re = isinf(a) ? (isinf(b) ? (a > 0 ? pi / 4 : 3 * pi / 4) : (a > 0 ? R(0) : pi)) : pi / 2;
+    return {re, copysign(L::inf(), -b)};
+  }
+  R re, im, acos_re;
+  ember_asin_parts(fabs(a), fabs(b), re, im, acos_re);
+  return {a < 0 || (a == 0 && signbit(a)) ? pi - acos_re : acos_re, copysign(im, -b)};
+}
+// acosh z = +-i acos z, the sign giving a real part >= 0.
+template <typename R> __device__ inline ember_complex<R> ember_cacosh(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  if (isnan(z.im)) return {isinf(z.re) ? L::inf() : L::nan(), L::nan()};
+  ember_complex<R> w = ember_cacos(z);
+  return signbit(z.im) ? ember_complex<R>{w.im, -w.re} : ember_complex<R>{-w.im, w.re};
+}
+// atanh(a + ib) = log((1 + z) / (1 - z)) / 2: the real part as log1p(4x / ((1 - x)^2 + y^2)) / 4, the
+// imaginary part as atan2(2y, (1 - x)(1 + x) - y^2) / 2.
+template <typename R> __device__ inline ember_complex<R> ember_catanh(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  const R half_pi = R(1.57079632679489661923132169163975144);
+  R a = z.re, b = z.im, x = fabs(a), y = fabs(b);
+  if (isnan(a) || isnan(b)) {
+    if (isinf(a)) return {copysign(R(0), a), b};
+    if (isinf(b)) return {copysign(R(0), a), copysign(half_pi, b)};
+    if (a == 0) return {a, b};
+    return {L::nan(), L::nan()};
+  }
+  if (x > L::large || y > L::large) {  // also the infinities: atanh z ~ 1/z + i pi/2
+    R h = hypot(x, y);
+    return {copysign(isinf(h) ? R(0) : x / h / h, a), copysign(half_pi, b)};
+  }
+  if (x < L::sqrt_eps && y < L::sqrt_eps) return z;
+  R den = (1 - x) * (1 - x) + y * y;
+  // Near z = 1 the denominator underflows: the real part as log(|1 + z| / |1 - z|) / 2 then.
+  R re = den < L::small ? (log(hypot(1 + x, y)) - log(hypot(1 - x, y))) / 2 : log1p(4 * x / den) / 4;
+  R im = atan2(2 * y, (1 - x) * (1 + x) - y * y) / 2;
+  return {copysign(re, a), copysign(im, b)};
+}
+template <typename R> __device__ inline ember_complex<R> ember_catan(ember_complex<R> z) {
+  ember_complex<R> w = ember_catanh(ember_complex<R>{-z.im, z.re});
+  return {w.im, -w.re};
+}
+template <typename R> __device__ inline ember_complex<R> ember_csin(ember_complex<R> z) {
+  ember_complex<R> w = ember_csinh(ember_complex<R>{-z.im, z.re});
+  return {w.im, -w.re};
+}
+template <typename R> __device__ inline ember_complex<R> ember_ccos(ember_complex<R> z) {
+  return ember_ccosh(ember_complex<R>{-z.im, z.re});
+}
+template <typename R> __device__ inline ember_complex<R> ember_ctan(ember_complex<R> z) {
+  ember_complex<R> w = ember_ctanh(ember_complex<R>{-z.im, z.re});
+  return {w.im, -w.re};
+}
+// NumPy's exp2: exp(z ln 2), both parts scaled by the real ln 2.
+template <typename R> __device__ inline ember_complex<R> ember_cexp2(ember_complex<R> z) {
+  const R ln2 = R(0.693147180559945309417232121458176568);
+  return ember_cexp(ember_complex<R>{z.re * ln2, z.im * ln2});
+}
+// e^z - 1 = (expm1(a) cos b - 2 sin^2(b/2)) + i e^a sin b (NumPy's formula).
+template <typename R> __device__ inline ember_complex<R> ember_cexpm1(ember_complex<R> z) {
+  R s = sin(z.im / 2);
+  return {expm1(z.re) * cos(z.im) - 2 * s * s, exp(z.re) * sin(z.im)};
+}
+template <typename R> __device__ inline ember_complex<R> ember_clog1p(ember_complex<R> z) {
+  R a = z.re, b = z.im;
+  if (fabs(a) < R(0.5) && fabs(b) < R(0.5)) return {R(0.5) * log1p(a * (2 + a) + b * b), atan2(b, 1 + a)};
+  return ember_clog(ember_complex<R>{1 + a, b});
+}
+template <typename R> __device__ inline ember_complex<R> ember_crsqrt(ember_complex<R> z) {
+  return ember_complex<R>{R(1), R(0)} / ember_csqrt(z);
+}
+// Split as the real logistic: the exponential computed never overflows for large |Re z|.
+template <typename R> __device__ inline ember_complex<R> ember_clogistic(ember_complex<R> z) {
+  const ember_complex<R> one{R(1), R(0)};
+  if (z.re >= 0) return one / (one + ember_cexp(-z));
+  ember_complex<R> e = ember_cexp(z);
+  return e / (one + e);
+}
+// NumPy 2: z / |z|, 0 for 0, NaN for NaN; an infinite |z| gives the direction of its infinite part.
+template <typename R> __device__ inline ember_complex<R> ember_csign(ember_complex<R> z) {
+  typedef ember_limits<R> L;
+  R re = z.re, im = z.im, a = hypot(re, im);
+  if (isnan(a)) return {L::nan(), L::nan()};
+  if (isinf(a)) {
+    if (isinf(re)) return isinf(im) ? ember_complex<R>{L::nan(), L::nan()} : ember_complex<R>{copysign(R(1), re), R(0)};
+    return {R(0), copysign(R(1), im)};
+  }
+  if (a == 0) return {R(0), R(0)};
+  return {re / a, im / a};
+}
+// C's complex product (Annex G.5.1): the textbook product, except that where it gives NaN in both parts
+// and an operand or a partial product is infinite, the infinities are recovered. The C library's power
+// multiplies w log z this way.
+template <typename R> __device__ inline ember_complex<R> ember_cmul_annex_g(ember_complex<R> z, ember_complex<R> w) {
+  typedef ember_limits<R> L;
+  R a = z.re, b = z.im, c = w.re, d = w.im;
+  R ac = a * c, bd = b * d, ad = a * d, bc = b * c, x = ac - bd, y = ad + bc;
+  if (!isnan(x) || !isnan(y)) return {x, y};
+  bool recalc = false;
+  auto box = [](R v) { return copysign(isinf(v) ? R(1) : R(0), v); };  // an infinity as +-1, the rest +-0
+  auto unnan = [](R v) { return isnan(v) ? copysign(R(0), v) : v; };
+  if (isinf(a) || isinf(b)) a = box(a), b = box(b), c = unnan(c), d = unnan(d), recalc = true;
+  if (isinf(c) || isinf(d)) c = box(c), d = box(d), a = unnan(a), b = unnan(b), recalc = true;
+  if (!recalc && (isinf(ac) || isinf(bd) || isinf(ad) || isinf(bc)))
+    a = unnan(a), b = unnan(b), c = unnan(c), d = unnan(d), recalc = true;
+  if (!recalc) return {x, y};
+  return {L::inf() * (a * c - b * d), L::inf() * (a * d + b * c)};
+}
+// NumPy's power: z ** 0 = 1; 0 ** w is 0 for Re w > 0, else NaN; small integral real exponents by
+// repeated products; the rest exp(w log z).
+template <typename R> __device__ inline ember_complex<R> ember_cpow(ember_complex<R> z, ember_complex<R> w) {
+  typedef ember_limits<R> L;
+  const ember_complex<R> one{R(1), R(0)};
+  if (w.re == 0 && w.im == 0) return one;
+  if (z.re == 0 && z.im == 0) return w.re > 0 ? ember_complex<R>{R(0), R(0)} : ember_complex<R>{L::nan(), L::nan()};
+  if (w.im == 0 && w.re > -100 && w.re < 100 && w.re == trunc(w.re)) {
+    int n = int(w.re);
+    if (n == 1) return z;
+    if (n == 2) return z * z;
+    if (n == 3) return z * (z * z);
+    unsigned m = unsigned(n < 0 ? -n : n);
+    ember_complex<R> acc = one, base = z;
+    for (unsigned mask = 1; mask <= m; mask <<= 1) {
+      if (m & mask) acc = acc * base;
+      base = base * base;
+    }
+    return n < 0 ? one / acc : acc;
+  }
+  return ember_cexp(ember_cmul_annex_g(w, ember_clog(z)));
 }
 )";
 
@@ -192,6 +545,10 @@ DType integer_of_size(size_t bytes, bool is_signed) {
 }
 std::string unsigned_type(DType d) { return reg_type(integer_of_size(ir::dtype_size(d), false)); }
 std::string signed_type(DType d) { return reg_type(integer_of_size(ir::dtype_size(d), true)); }
+// A complex value from the expressions of its parts.
+std::string complex_of(DType d, const std::string& re, const std::string& im) {
+  return std::string(reg_type(d)) + "{" + re + ", " + im + "}";
+}
 
 class KernelWriter {
  public:
@@ -313,6 +670,8 @@ class KernelWriter {
   Val unary(const ir::Op& op, DType d, Val x);
   Val binary(const ir::Op& op, DType d, Val x, Val y);
   Val convert(DType from, DType to, Val x);
+  Val complex_unary(const ir::Op& op, DType d, Val x);
+  Val complex_binary(const ir::Op& op, DType d, Val x, Val y);
   Val reduction(const ir::Op& op, const Index& idx);
   Val gather(const ir::Op& op, const Index& idx);
   void scatter(const ir::Op& op, const Index& idx);
@@ -347,6 +706,7 @@ class KernelWriter {
   // JAX's fill for out-of-bounds gathers: NaN, the minimum of signed and the maximum of unsigned integers,
   // true for bool.
   std::string gather_fill(DType d) {
+    if (ir::is_complex(d)) return complex_of(d, gather_fill(ir::real_dtype(d)), float_literal(ir::real_dtype(d), 0));
     if (ir::is_float(d)) return d == DType::F64 ? "__longlong_as_double(0x7ff8000000000000ll)" : "__uint_as_float(0x7fc00000u)";
     if (d == DType::Bool) return "true";
     return identity(ir::is_unsigned_int(d) ? Prim::ReduceMin : Prim::ReduceMax, d);
@@ -370,7 +730,7 @@ class KernelWriter {
   Val binary_product(DType d, Val l, Val r) {
     int lv = level_of({l, r});
     if (d == DType::Bool) return def(lv, "bool", l.e + " && " + r.e);
-    if (ir::is_float(d)) return def(lv, reg_type(d), l.e + " * " + r.e);
+    if (ir::is_float(d) || ir::is_complex(d)) return def(lv, reg_type(d), l.e + " * " + r.e);
     return def(lv, reg_type(d), "(" + std::string(reg_type(d)) + ")((" + unsigned_type(d) + ")" + l.e + " * (" + unsigned_type(d) + ")" + r.e + ")");
   }
   std::string identity(Prim p, DType d);
@@ -478,13 +838,22 @@ void KernelWriter::vectorised_loop(int64_t elements, const ir::Shape& domain) {
 Val KernelWriter::constant(const ir::Op& op, const Index& idx) {
   const ir::Literal& lit = ir::attr_literal(op.attrs, 0);
   DType d = lit.type.dtype;
-  if (ir::is_complex(d)) unsupported(body_, op, "complex dtypes");
   size_t size = ir::dtype_size(d);
-  auto element = [&](int64_t i) {
+  // The `bytes` bytes at `offset` of the literal.
+  auto bits_at = [&](int64_t offset, size_t bytes) {
     uint64_t bits = 0;
-    std::memcpy(&bits, static_cast<const char*>(lit.bytes()) + i * int64_t(size), size);
+    std::memcpy(&bits, static_cast<const char*>(lit.bytes()) + offset, bytes);
     return bits;
   };
+  auto element = [&](int64_t i) { return bits_at(i * int64_t(size), size); };
+  if (ir::is_complex(d) && lit.type.numel() == 1) {
+    DType part = ir::real_dtype(d);
+    auto at = [&](int which) {
+      uint64_t bits = bits_at(which * int64_t(size / 2), size / 2);
+      return float_literal(part, part == DType::F64 ? std::bit_cast<double>(bits) : double(std::bit_cast<float>(uint32_t(bits))));
+    };
+    return {complex_of(d, at(0), at(1)), 0};
+  }
   if (lit.type.numel() == 1) {
     uint64_t bits = element(0);
     switch (d) {
@@ -499,15 +868,24 @@ Val KernelWriter::constant(const ir::Op& op, const Index& idx) {
       }
     }
   }
-  // An array literal: a __device__ array of its storage bits.
+  // An array literal: a __device__ array of its storage bits (a complex element's two parts in a row).
   std::string name = "lit" + std::to_string(literals_++);
-  const char* bits_type = size == 1 ? "unsigned char" : size == 2 ? "unsigned short" : size == 4 ? "unsigned int" : "unsigned long long";
+  size_t word = ir::is_complex(d) ? size / 2 : size;
+  int64_t words = lit.type.numel() * int64_t(size / word);
+  const char* bits_type = word == 1 ? "unsigned char" : word == 2 ? "unsigned short" : word == 4 ? "unsigned int" : "unsigned long long";
   std::ostringstream text;
-  text << "__device__ const " << bits_type << " " << name << "[" << lit.type.numel() << "] = {";
-  for (int64_t i = 0; i < lit.type.numel(); ++i) text << (i ? "," : "") << element(i) << (size == 8 ? "ull" : "u");
+  text << "__device__ const " << bits_type << " " << name << "[" << words << "] = {";
+  for (int64_t i = 0; i < words; ++i) text << (i ? "," : "") << bits_at(i * int64_t(word), word) << (word == 8 ? "ull" : "u");
   text << "};\n";
   globals_ += text.str();
   Val lin = linear(idx, lit.type.shape);
+  if (ir::is_complex(d)) {
+    auto part = [&](const char* offset) {
+      std::string raw = name + "[2 * " + lin.e + offset + "]";
+      return word == 8 ? "__longlong_as_double((long long)" + raw + ")" : "__uint_as_float(" + raw + ")";
+    };
+    return def(lin.level, reg_type(d), complex_of(d, part(""), part(" + 1")));
+  }
   std::string raw = name + "[" + lin.e + "]";
   if (d == DType::F32) return def(lin.level, "float", "__uint_as_float(" + raw + ")");
   if (d == DType::F64) return def(lin.level, "double", "__longlong_as_double((long long)" + raw + ")");
@@ -529,7 +907,6 @@ Val KernelWriter::value(ir::Value v, const Index& idx) {
     out = constant(body_.ops[size_t(o)], idx);
   } else if (o >= 0 && in_kernel_[size_t(o)]) {
     const ir::Op& op = body_.ops[size_t(o)];
-    if (ir::is_complex(body_.type(v).dtype)) unsupported(body_, op, "complex dtypes");
     out = is_loop_reduction(op.prim) ? reduction(op, idx) : pointwise(op, idx);
   } else {
     out = load(v, idx);
@@ -644,6 +1021,10 @@ Val KernelWriter::pointwise(const ir::Op& op, const Index& idx) {
     case Prim::Iota: {
       const Val& i = idx[size_t(ir::attr_int(a, 2))];
       if (d == DType::Bool) return def(i.level, "bool", i.e + " != 0");
+      if (ir::is_complex(d)) {
+        DType part = ir::real_dtype(d);
+        return def(i.level, reg_type(d), complex_of(d, "(" + std::string(reg_type(part)) + ")" + i.e, float_literal(part, 0)));
+      }
       return round_to(def(i.level, reg_type(d), "(" + std::string(reg_type(d)) + ")" + i.e), d);
     }
     case Prim::ConvertElementType:
@@ -681,6 +1062,7 @@ Val KernelWriter::pointwise(const ir::Op& op, const Index& idx) {
     case Prim::BitcastConvertType: {
       // Between types of one size (the plan makes the others byte copies), through the storage bits.
       DType from = body_.type(op.operands[0]).dtype;
+      if (ir::is_complex(from) || ir::is_complex(d)) unsupported(body_, op, "complex dtypes");
       Val x = operand(0, idx);
       std::string bits;
       switch (from) {
@@ -704,8 +1086,11 @@ Val KernelWriter::pointwise(const ir::Op& op, const Index& idx) {
     }
     default: break;
   }
-  if (op.operands.size() == 1 && ir::has_flag(op.prim, ir::kElementwise))
-    return round_to(unary(op, body_.type(op.operands[0]).dtype, operand(0, idx)), d);
+  if (op.operands.size() == 1 && ir::has_flag(op.prim, ir::kElementwise)) {
+    DType xd = body_.type(op.operands[0]).dtype;
+    if (ir::is_complex(xd)) return complex_unary(op, xd, operand(0, idx));
+    return round_to(unary(op, xd, operand(0, idx)), d);
+  }
   if (op.operands.size() == 2 && ir::has_flag(op.prim, ir::kElementwise)) {
     Val r = binary(op, body_.type(op.operands[0]).dtype, same_or_scalar(0), same_or_scalar(1));
     return ir::has_flag(op.prim, ir::kComparison) ? r : round_to(r, d);
@@ -721,6 +1106,10 @@ Val KernelWriter::unary(const ir::Op& op, DType d, Val x) {
     return def(x.level, t, std::string(name) + (f64 ? "" : "f") + "(" + x.e + ")");
   };
   auto expr = [&](const std::string& e) { return def(x.level, t, e); };
+  auto special = [&](const char* name) {
+    if (!f) unsupported(body_, op, "dtype " + std::string(ir::dtype_name(d)));
+    return expr("(" + std::string(t) + ")ember_special::" + name + "((double)" + x.e + ")");
+  };
   switch (op.prim) {
     case Prim::StopGradient: return x;
     case Prim::Neg: return f ? expr("-" + x.e) : expr("(" + std::string(t) + ")(0 - " + x.e + ")");
@@ -762,6 +1151,11 @@ Val KernelWriter::unary(const ir::Op& op, DType d, Val x) {
     case Prim::Erfc: return fn("erfc");
     case Prim::ErfInv: return fn("erfinv");
     case Prim::Lgamma: return fn("lgamma");
+    // Not in CUDA's math library: the support library's functions (kSpecialMathText), in double as on the
+    // host, rounded once.
+    case Prim::Digamma: return special("digamma");
+    case Prim::BesselI0e: return special("bessel_i0e");
+    case Prim::BesselI1e: return special("bessel_i1e");
     case Prim::Logistic: {
       // e = exp(-|x|): 1/(1+e) for x >= 0 and e/(1+e) below, accurate in both tails (as on the CPU).
       if (!f) unsupported(body_, op, "dtype " + std::string(ir::dtype_name(d)));
@@ -797,6 +1191,7 @@ Val KernelWriter::unary(const ir::Op& op, DType d, Val x) {
 }
 
 Val KernelWriter::binary(const ir::Op& op, DType d, Val x, Val y) {
+  if (ir::is_complex(d) || op.prim == Prim::Complex) return complex_binary(op, d, x, y);
   bool f = ir::is_float(d), f64 = d == DType::F64;
   std::string t = reg_type(d);
   int l = level_of({x, y});
@@ -835,6 +1230,9 @@ Val KernelWriter::binary(const ir::Op& op, DType d, Val x, Val y) {
     case Prim::Max: return expr("ember_max(" + x.e + ", " + y.e + ")");
     case Prim::Min: return expr("ember_min(" + x.e + ", " + y.e + ")");
     case Prim::Atan2: return fn2("atan2");
+    case Prim::Polygamma:
+      if (!f) unsupported(body_, op, "dtype " + std::string(ir::dtype_name(d)));
+      return expr("(" + t + ")ember_special::polygamma((double)" + x.e + ", (double)" + y.e + ")");
     case Prim::Nextafter: {
       if (d != DType::F16 && d != DType::BF16) return fn2("nextafter");
       // A step of the 16-bit format, on its storage bits (stepping the float would stay within the half ulp).
@@ -867,10 +1265,94 @@ Val KernelWriter::binary(const ir::Op& op, DType d, Val x, Val y) {
   }
 }
 
+// Complex ops of one operand: arithmetic inline, functions from the complex prelude (kComplexPrelude).
+Val KernelWriter::complex_unary(const ir::Op& op, DType d, Val x) {
+  DType part = ir::real_dtype(d);
+  const char* t = reg_type(d);
+  auto call = [&](const char* fn) { return def(x.level, t, std::string(fn) + "(" + x.e + ")"); };
+  switch (op.prim) {
+    case Prim::StopGradient: return x;
+    case Prim::Neg: return def(x.level, t, "-" + x.e);
+    case Prim::Conj: return def(x.level, t, complex_of(d, x.e + ".re", "-" + x.e + ".im"));
+    case Prim::Real: return def(x.level, reg_type(part), x.e + ".re");
+    case Prim::Imag: return def(x.level, reg_type(part), x.e + ".im");
+    case Prim::Abs: return def(x.level, reg_type(part), "hypot(" + x.e + ".re, " + x.e + ".im)");
+    case Prim::Sign: return call("ember_csign");
+    case Prim::Exp: return call("ember_cexp");
+    case Prim::Exp2: return call("ember_cexp2");
+    case Prim::Expm1: return call("ember_cexpm1");
+    case Prim::Log: return call("ember_clog");
+    case Prim::Log1p: return call("ember_clog1p");
+    case Prim::Sqrt: return call("ember_csqrt");
+    case Prim::Rsqrt: return call("ember_crsqrt");
+    case Prim::Sin: return call("ember_csin");
+    case Prim::Cos: return call("ember_ccos");
+    case Prim::Tan: return call("ember_ctan");
+    case Prim::Asin: return call("ember_casin");
+    case Prim::Acos: return call("ember_cacos");
+    case Prim::Atan: return call("ember_catan");
+    case Prim::Sinh: return call("ember_csinh");
+    case Prim::Cosh: return call("ember_ccosh");
+    case Prim::Tanh: return call("ember_ctanh");
+    case Prim::Asinh: return call("ember_casinh");
+    case Prim::Acosh: return call("ember_cacosh");
+    case Prim::Atanh: return call("ember_catanh");
+    case Prim::Logistic: return call("ember_clogistic");
+    case Prim::IntegerPow: {
+      // The interpreter's binary powering with the complex product; a negative power is 1 / x ** |y|.
+      int64_t y = ir::attr_int(op.attrs, 0);
+      uint64_t e = y < 0 ? uint64_t(0) - uint64_t(y) : uint64_t(y);
+      std::string one = complex_of(d, float_literal(part, 1), float_literal(part, 0));
+      Val acc{one, 0}, base = x;
+      bool have = false;
+      for (; e != 0; e >>= 1) {
+        if (e & 1) acc = have ? def(x.level, t, acc.e + " * " + base.e) : base, have = true;
+        if (e > 1) base = def(x.level, t, base.e + " * " + base.e);
+      }
+      return y < 0 ? def(x.level, t, one + " / " + acc.e) : acc;
+    }
+    default: unsupported(body_, op, "complex dtypes");
+  }
+}
+
+// Complex ops of two operands (`d` is the operands' dtype; for `complex` it is the parts').
+Val KernelWriter::complex_binary(const ir::Op& op, DType d, Val x, Val y) {
+  int l = level_of({x, y});
+  if (op.prim == Prim::Complex) {
+    DType c = d == DType::F64 ? DType::C128 : DType::C64;
+    return def(l, reg_type(c), complex_of(c, x.e, y.e));
+  }
+  const char* t = reg_type(d);
+  switch (op.prim) {
+    case Prim::Add: return def(l, t, x.e + " + " + y.e);
+    case Prim::Sub: return def(l, t, x.e + " - " + y.e);
+    case Prim::Mul: return def(l, t, x.e + " * " + y.e);
+    case Prim::Div: return def(l, t, x.e + " / " + y.e);
+    case Prim::Pow: return def(l, t, "ember_cpow(" + x.e + ", " + y.e + ")");
+    case Prim::Eq: return def(l, "bool", x.e + " == " + y.e);
+    case Prim::Ne: return def(l, "bool", x.e + " != " + y.e);
+    default: unsupported(body_, op, "complex dtypes");
+  }
+}
+
 Val KernelWriter::convert(DType from, DType to, Val x) {
   if (from == to) return x;
   const char* t = reg_type(to);
   int l = x.level;
+  // Complex to real takes the real part (as NumPy), to bool tests both parts; real to complex has a zero
+  // imaginary part.
+  if (ir::is_complex(from) && ir::is_complex(to))
+    return def(l, t, complex_of(to, "(" + std::string(reg_type(ir::real_dtype(to))) + ")" + x.e + ".re",
+                                "(" + std::string(reg_type(ir::real_dtype(to))) + ")" + x.e + ".im"));
+  if (ir::is_complex(from)) {
+    if (to == DType::Bool) return def(l, "bool", x.e + ".re != 0 || " + x.e + ".im != 0");
+    return convert(ir::real_dtype(from), to, Val{x.e + ".re", l});
+  }
+  if (ir::is_complex(to)) {
+    DType part = ir::real_dtype(to);
+    Val re = convert(from, part, x);
+    return def(l, t, complex_of(to, re.e, float_literal(part, 0)));
+  }
   if (to == DType::Bool) return def(l, "bool", x.e + " != 0");
   if (from == DType::Bool) return round_to(def(l, t, x.e + " ? 1 : 0"), to);
   if (to == DType::F16 || to == DType::BF16) {
@@ -904,6 +1386,10 @@ Val KernelWriter::convert(DType from, DType to, Val x) {
 }
 
 std::string KernelWriter::identity(Prim p, DType d) {
+  if (ir::is_complex(d)) {
+    DType part = ir::real_dtype(d);
+    return complex_of(d, float_literal(part, p == Prim::ReduceProd ? 1 : 0), float_literal(part, 0));
+  }
   bool f = ir::is_float(d);
   switch (p) {
     case Prim::ReduceProd: return f ? float_literal(d, 1) : int_literal(d, 1);
@@ -925,6 +1411,7 @@ std::string KernelWriter::identity(Prim p, DType d) {
 std::string KernelWriter::combine(Prim p, DType d, const std::string& a, const std::string& e) {
   bool b = d == DType::Bool;
   std::string t = reg_type(d);
+  if (ir::is_complex(d)) return p == Prim::ReduceSum ? a + " + " + e : a + " * " + e;  // (sum and prod only)
   switch (p) {
     case Prim::ReduceSum: return b ? a + " || " + e : ir::is_float(d) ? a + " + " + e : "(" + t + ")((" + unsigned_type(d) + ")" + a + " + " + e + ")";
     case Prim::ReduceProd: return b ? a + " && " + e : ir::is_float(d) ? a + " * " + e : "(" + t + ")((" + unsigned_type(d) + ")" + a + " * " + e + ")";
@@ -974,6 +1461,9 @@ Val KernelWriter::reduction(const ir::Op& op, const Index& idx) {
     case Prim::ReduceAnd: case Prim::ReduceOr: case Prim::DotGeneral: break;
     default: unsupported(body_, op, "not implemented in CUDA kernels yet");
   }
+  if (ir::is_complex(body_.type(op.results[0]).dtype) && op.prim != Prim::ReduceSum && op.prim != Prim::ReduceProd &&
+      op.prim != Prim::DotGeneral)
+    unsupported(body_, op, "complex dtypes (as on the CPU)");
   bool is_dot = op.prim == Prim::DotGeneral;
   ir::Value x = op.operands[0];
   const ir::Shape& in = body_.type(x).shape;
@@ -1081,6 +1571,8 @@ void KernelWriter::scatter(const ir::Op& op, const Index& idx) {
   std::string element = buffer(result) + "[" + lin.e + "]";
   Val combined = u;
   if (op.prim != Prim::Scatter) {
+    if (ir::is_complex(d) && (op.prim == Prim::ScatterMax || op.prim == Prim::ScatterMin))
+      unsupported(body_, op, "complex dtypes (as on the CPU)");
     Val old = from_memory(element, d, innermost());  // a plain load: this kernel writes the result
     ir::Op combine;
     combine.prim = op.prim == Prim::ScatterAdd ? Prim::Add
@@ -1101,6 +1593,7 @@ Val KernelWriter::arg_reduction(const ir::Op& op, const Index& idx) {
   const ir::Shape& in = body_.type(x).shape;
   DType xd = body_.type(x).dtype, d = body_.type(op.results[0]).dtype;
   bool is_max = op.prim == Prim::Argmax, f = ir::is_float(xd);
+  if (ir::is_complex(xd)) unsupported(body_, op, "complex dtypes (as on the CPU)");
   const std::vector<int64_t>& reduced = ir::attr_ints(op.attrs, 0);
   ir::Shape reduced_shape;
   for (int64_t r : reduced) reduced_shape.push_back(in[size_t(r)]);
@@ -1152,9 +1645,14 @@ void KernelWriter::cumulative(const ir::Op& op, Index idx) {
   DType d = rt.dtype;
   bool f = ir::is_float(d);
   int64_t n = rt.shape[axis];
+  if (ir::is_complex(d) && op.prim != Prim::Cumsum && op.prim != Prim::Cumprod)
+    unsupported(body_, op, "complex dtypes (as on the CPU)");
   std::string init;
   switch (op.prim) {
-    case Prim::Cumsum: init = f ? float_literal(d, -0.0) : identity(Prim::ReduceSum, d); break;  // -0 + x is x
+    case Prim::Cumsum:  // -0 + x is x
+      init = ir::is_complex(d) ? complex_of(d, float_literal(ir::real_dtype(d), -0.0), float_literal(ir::real_dtype(d), -0.0))
+             : f ? float_literal(d, -0.0) : identity(Prim::ReduceSum, d);
+      break;
     case Prim::Cumprod: init = identity(Prim::ReduceProd, d); break;
     case Prim::Cumlogsumexp: init = float_literal(d, -INFINITY); break;
     default: init = identity(op.prim == Prim::Cummax ? Prim::ReduceMax : Prim::ReduceMin, d); break;
@@ -1184,12 +1682,11 @@ KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
   const ir::Type& rt = body_.type(kernel_.root);
   bool is_scatter = ir::has_flag(root_op.prim, ir::kScatter);
   bool is_cumulative = ir::has_flag(root_op.prim, ir::kCumulative);
+  size_t widest = 0;  // bytes of the widest element a kernel's op reads or writes
   for (uint32_t o : kernel_.ops) {
     const ir::Op& op = body_.ops[o];
-    for (ir::Value v : op.operands)
-      if (!reg_type(body_.type(v).dtype)) unsupported(body_, op, "complex dtypes");
-    for (ir::Value v : op.results)
-      if (!reg_type(body_.type(v).dtype)) unsupported(body_, op, "complex dtypes");
+    for (ir::Value v : op.operands) widest = std::max(widest, ir::dtype_size(body_.type(v).dtype));
+    for (ir::Value v : op.results) widest = std::max(widest, ir::dtype_size(body_.type(v).dtype));
   }
   bool has_reduction = false;
   for (uint32_t o : kernel_.ops) has_reduction = has_reduction || is_loop_reduction(body_.ops[o].prim);
@@ -1226,7 +1723,8 @@ KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
   } else if (is_scatter) {
     idx = delinearize(open_loop("0ll", std::to_string(k.launch.elements) + "ll", "1ll"), domain);
   } else {
-    vectorised = !is_cumulative && k.launch.elements >= 64 * kVectorWidth;
+    // (Four complex128 elements would need 64-byte alignment, more than ember_aligned checks.)
+    vectorised = !is_cumulative && k.launch.elements >= 64 * kVectorWidth && widest <= 8;
     if (vectorised) vectorised_loop(k.launch.elements, domain);
     Val e = open_loop(std::string(vectorised ? "ember_start + " : "") + "(long long)blockIdx.x * blockDim.x + threadIdx.x",
                       std::to_string(k.launch.elements) + "ll", "(long long)gridDim.x * blockDim.x");
@@ -1253,7 +1751,7 @@ KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
   }
   out << ") {\n";
   if (per_row_) {
-    out << "  __shared__ unsigned long long ember_scratch[33];\n";
+    out << "  alignas(16) __shared__ unsigned long long ember_scratch[66];\n";  // 33 values of up to 16 bytes
     out << "  for (long long row = blockIdx.x; row < " << k.launch.rows << "ll; row += gridDim.x) {\n"
         << levels_[0] << "    __syncthreads();\n  }\n";
   } else {
@@ -1272,6 +1770,117 @@ KernelSource KernelWriter::write(std::ostringstream& out, size_t step) {
   return k;
 }
 
+// The words a sort compares for the element `raw` (a storage-type expression) of dtype d, appended to
+// `words`: one word, or for complex values (class, word, word) with the class putting NaN parts last.
+void sort_words(DType d, const std::string& raw, std::vector<std::string>& words) {
+  auto as_word = [](const std::string& x) { return "ember_sort_word((double)" + x + ")"; };
+  if (ir::is_complex(d)) {
+    std::string re = "(double)(" + raw + ").re", im = "(double)(" + raw + ").im";
+    std::string re_nan = re + " != " + re, im_nan = im + " != " + im;
+    words.push_back("(unsigned long long)((" + re_nan + ") * 2 + (" + im_nan + "))");
+    words.push_back("(" + re_nan + ") ? " + as_word(im) + " : " + as_word(re));
+    words.push_back("(" + re_nan + " || " + im_nan + ") ? 0ull : " + as_word(im));
+    return;
+  }
+  switch (d) {
+    case DType::Bool: words.push_back("(unsigned long long)(" + raw + " != 0)"); return;
+    case DType::F16: words.push_back(as_word("ember_from_f16(" + raw + ")")); return;
+    case DType::BF16: words.push_back(as_word("ember_from_bf16(" + raw + ")")); return;
+    case DType::F32: case DType::F64: words.push_back(as_word(raw)); return;
+    default:
+      if (ir::is_unsigned_int(d)) words.push_back("(unsigned long long)" + raw);
+      else words.push_back("((unsigned long long)(long long)" + raw + " ^ (1ull << 63))");
+  }
+}
+
+// sort (every operand along `dimension`, by the first num_keys lexicographically, ties by position) and
+// top_k (the k largest of each last-axis row, descending, NaN largest, ties by lower position). One block
+// per slice merge-sorts the slice's positions in the step's scratch: each pass merges runs pairwise, every
+// thread placing one element by a binary search in the other run. The order is total (ties go to the lower
+// position), so any correct sort gives the reference executor's result.
+KernelSource write_sort_kernel(const Plan& plan, const ir::Op& op, const std::string& name, size_t step,
+                               std::ostringstream& out) {
+  const ir::Body& body = plan.body();
+  bool top_k = op.prim == Prim::TopK;
+  const ir::Shape& shape = body.type(op.operands[0]).shape;
+  size_t dim = top_k ? shape.size() - 1 : size_t(ir::attr_int(op.attrs, 0));
+  int64_t n = shape[dim], inner = 1, numel = ir::num_elements(shape);
+  for (size_t d = dim + 1; d < shape.size(); ++d) inner *= shape[d];
+  if (n > INT32_MAX) unsupported(body, op, "slices of 2**31 elements or more");
+  size_t keys = top_k ? 1 : size_t(ir::attr_int(op.attrs, 2));
+  KernelSource k;
+  k.name = name;
+  k.step = step;
+  k.scratch = true;
+  k.launch.per_row = true;
+  k.launch.elements = numel;
+  k.launch.rows = n == 0 ? 0 : numel / n;
+  k.launch.row_length = n;
+  for (ir::Value v : op.operands) k.buffers.push_back(v);
+  for (ir::Value v : op.results) k.buffers.push_back(v);
+  const std::string N = std::to_string(n) + "ll", INNER = std::to_string(inner) + "ll";
+  out << "extern \"C\" __global__ void __launch_bounds__(" << kBlockThreads << ") " << name << "(";
+  for (size_t i = 0; i < k.buffers.size(); ++i) {
+    bool written = i >= op.operands.size();
+    out << (i ? ", " : "") << (written ? "" : "const ") << mem_type(body.type(k.buffers[i]).dtype)
+        << "* __restrict__ b" << i;
+  }
+  out << ", int* __restrict__ ember_order) {\n"
+      << "  for (long long slice = blockIdx.x; slice < " << k.launch.rows << "ll; slice += gridDim.x) {\n"
+      << "    const long long base = (slice / " << INNER << ") * " << N << " * " << INNER << " + slice % " << INNER
+      << ";\n"
+      << "    int* from = ember_order + slice * 2 * " << N << ";\n"
+      << "    int* to = from + " << N << ";\n"
+      << "    auto less = [&](int x, int y) -> bool {\n"
+      << "      unsigned long long wx, wy;\n";
+  for (size_t key = 0; key < keys; ++key) {
+    DType d = body.type(op.operands[key]).dtype;
+    std::string b = "b" + std::to_string(key);
+    std::vector<std::string> wx, wy;
+    sort_words(d, "__ldg(" + b + " + base + (long long)x * " + INNER + ")", wx);
+    sort_words(d, "__ldg(" + b + " + base + (long long)y * " + INNER + ")", wy);
+    for (size_t w = 0; w < wx.size(); ++w)
+      out << "      wx = " << wx[w] << ";\n      wy = " << wy[w] << ";\n"
+          << "      if (wx != wy) return wx " << (top_k ? ">" : "<") << " wy;\n";
+  }
+  out << "      return x < y;\n    };\n"
+      << "    for (long long i = threadIdx.x; i < " << N << "; i += blockDim.x) from[i] = (int)i;\n"
+      << "    __syncthreads();\n"
+      << "    for (long long width = 1; width < " << N << "; width *= 2) {\n"
+      << "      for (long long i = threadIdx.x; i < " << N << "; i += blockDim.x) {\n"
+      << "        const long long start = i / (2 * width) * (2 * width), mid = min(start + width, " << N
+      << "), end = min(start + 2 * width, " << N << ");\n"
+      << "        const int e = from[i];\n"
+      << "        const bool left = i < mid;\n"
+      << "        long long lo = left ? mid : start, hi = left ? end : mid;  // the other run\n"
+      << "        const long long other = lo;\n"
+      << "        while (lo < hi) {\n"
+      << "          const long long m = (lo + hi) / 2;\n"
+      << "          if (less(from[m], e)) lo = m + 1; else hi = m;\n"
+      << "        }\n"
+      << "        to[start + (left ? i - start : i - mid) + (lo - other)] = e;\n"
+      << "      }\n"
+      << "      __syncthreads();\n"
+      << "      int* t = from; from = to; to = t;\n"
+      << "    }\n";
+  if (top_k) {
+    std::string kk = std::to_string(ir::attr_int(op.attrs, 0)) + "ll";
+    out << "    for (long long i = threadIdx.x; i < " << kk << "; i += blockDim.x) {\n"
+        << "      b1[slice * " << kk << " + i] = b0[base + from[i]];\n"
+        << "      b2[slice * " << kk << " + i] = from[i];\n"
+        << "    }\n";
+  } else {
+    out << "    for (long long i = threadIdx.x; i < " << N << "; i += blockDim.x) {\n"
+        << "      const long long src = base + (long long)from[i] * " << INNER << ", dst = base + i * " << INNER
+        << ";\n";
+    for (size_t o = 0; o < op.operands.size(); ++o)
+      out << "      b" << op.operands.size() + o << "[dst] = b" << o << "[src];\n";
+    out << "    }\n";
+  }
+  out << "    __syncthreads();\n  }\n}\n\n";
+  return k;
+}
+
 }  // namespace
 
 ModuleSource emit_module_source(const Plan& plan) {
@@ -1282,13 +1891,21 @@ ModuleSource emit_module_source(const Plan& plan) {
   for (size_t s = 0; s < plan.steps.size(); ++s) {
     const Step& step = plan.steps[s];
     bool scatter = is_scatter_step(plan, step);
-    if (step.kind != Step::Kind::Kernel && !scatter) continue;
+    if (step.kind != Step::Kind::Kernel && !is_kernel_op_step(plan, step)) continue;
     std::string name = "ember_k" + std::to_string(m.kernels.size());
+    if (is_sort_step(plan, step)) {
+      m.kernels.push_back(write_sort_kernel(plan, plan.body().ops[step.op], name, s, kernels));
+      continue;
+    }
     Kernel kernel = scatter ? Kernel{plan.body().ops[step.op].results[0], {step.op}} : step.kernel;
     KernelWriter writer(plan, kernel, name, globals, literals);
     m.kernels.push_back(writer.write(kernels, s));
   }
-  m.code = std::string(kPrelude) + "\n" + globals + "\n" + kernels.str();
+  std::string code = kernels.str();
+  bool complex = code.find("ember_complex<") != std::string::npos || globals.find("ember_complex<") != std::string::npos;
+  bool special = code.find("ember_special::") != std::string::npos;
+  m.code = std::string(kPrelude) + (complex ? kComplexPrelude : "") + (special ? kSpecialMathText : "") + "\n" +
+           globals + "\n" + code;
   return m;
 }
 

@@ -29,6 +29,7 @@ struct KernelSource {
   std::string name;                // the extern "C" __global__ function
   size_t step = 0;                 // the plan step it computes
   std::vector<ir::Value> buffers;  // its pointer parameters in order: the values it reads, then the root
+  bool scratch = false;            // one more parameter after them: the step's scratch (sort kernels)
   LaunchShape launch;
 };
 
@@ -56,11 +57,24 @@ inline bool runs_regions_from_host(const ir::Op& op) {
 inline bool is_scatter_step(const Plan& plan, const Step& step) {
   return step.kind == Step::Kind::Op && ir::has_flag(plan.body().ops[step.op].prim, ir::kScatter);
 }
+// Whether it is a sort or top_k, which the generator writes as a kernel of one block per slice, using the
+// step's scratch (PlanOptions::sort_scratch).
+inline bool is_sort_step(const Plan& plan, const Step& step) {
+  if (step.kind != Step::Kind::Op) return false;
+  ir::Prim p = plan.body().ops[step.op].prim;
+  return p == ir::Prim::Sort || p == ir::Prim::TopK;
+}
+// The op steps the generator writes kernels for.
+inline bool is_kernel_op_step(const Plan& plan, const Step& step) {
+  return is_scatter_step(plan, step) || is_sort_step(plan, step);
+}
 
-// The plan options of the cuda backend: cuBLAS also takes float16 and bfloat16 products.
+// The plan options of the cuda backend: cuBLAS also takes float16, bfloat16 and complex products.
 inline PlanOptions cuda_plan_options() {
   PlanOptions options;
   options.gemm_half_floats = true;
+  options.gemm_complex = true;
+  options.sort_scratch = true;
   return options;
 }
 

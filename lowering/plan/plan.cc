@@ -96,7 +96,9 @@ bool is_gemm_candidate(const Body& body, const Op& op, const PlanOptions& option
   if (op.prim != Prim::DotGeneral) return false;
   ir::DType d = body.type(op.results[0]).dtype;
   bool half = d == ir::DType::F16 || d == ir::DType::BF16;
-  if (d != ir::DType::F32 && d != ir::DType::F64 && !(half && options.gemm_half_floats)) return false;
+  if (d != ir::DType::F32 && d != ir::DType::F64 && !(half && options.gemm_half_floats) &&
+      !(ir::is_complex(d) && options.gemm_complex))
+    return false;
   if (body.type(op.operands[0]).dtype != d || body.type(op.operands[1]).dtype != d) return false;
   const ir::Shape& out = body.type(op.results[0]).shape;
   const ir::Shape& lhs = body.type(op.operands[0]).shape;
@@ -501,6 +503,11 @@ struct Planner {
       }
       if (step.kind == Step::Kind::Op && !step.regions.empty()) {
         size_t bytes = control_scratch(b, b.ops[step.op], step.regions).bytes;
+        if (bytes) step.scratch = allocate(bytes, int(s));
+      }
+      const Prim p = step.kind == Step::Kind::Op ? b.ops[step.op].prim : Prim::Constant;
+      if (options.sort_scratch && (p == Prim::Sort || p == Prim::TopK)) {
+        size_t bytes = sort_scratch_bytes(b, b.ops[step.op]);
         if (bytes) step.scratch = allocate(bytes, int(s));
       }
     }

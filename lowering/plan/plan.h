@@ -49,7 +49,8 @@ struct Step {
   // Workspace the op needs only while it runs, at `scratch` bytes into the workspace: first a buffer for
   // each loop-carried value (while, scan and stack_loop write their body's results there before copying
   // them into the carry), then a 64-byte slot for while's condition or stack_loop's index, then the
-  // regions' workspaces (one region runs at a time, so they share it). See control_scratch().
+  // regions' workspaces (one region runs at a time, so they share it). See control_scratch(). For sort and
+  // top_k with PlanOptions::sort_scratch: sort_scratch_bytes for the order of each slice.
   size_t scratch = 0;
 };
 
@@ -81,6 +82,10 @@ struct PlanOptions {
   int64_t gemm_min_work = 32 * 32 * 32;
   // Whether the library also takes float16 and bfloat16 products (cuBLAS does; OpenBLAS has none).
   bool gemm_half_floats = false;
+  // Whether it also takes complex64 and complex128 products (cuBLAS does; the CPU backend's BLAS calls don't).
+  bool gemm_complex = false;
+  // Whether sort and top_k steps get scratch (sort_scratch_bytes) for the CUDA backend's sort kernels.
+  bool sort_scratch = false;
 };
 
 struct Plan {
@@ -108,6 +113,11 @@ struct ControlScratch {
   size_t bytes = 0;           // the whole area
 };
 ControlScratch control_scratch(const ir::Body& body, const ir::Op& op, const std::vector<Plan>& regions);
+// The scratch of a sort or top_k step on the CUDA backend: two int32 positions per element (each slice's
+// order, merged back and forth).
+inline size_t sort_scratch_bytes(const ir::Body& body, const ir::Op& op) {
+  return 2 * sizeof(int32_t) * size_t(body.type(op.operands[0]).numel());
+}
 // The regions an op's code runs, by index: every branch of cond, both regions of while, the body of scan and
 // stack_loop, and only the function of custom-rule calls and checkpoint.
 std::vector<size_t> executed_regions(const ir::Op& op);

@@ -44,6 +44,7 @@ void init_cuda(py::module_& m) {
       d["elements"] = k.launch.elements;
       d["rows"] = k.launch.rows;
       d["row_length"] = k.launch.row_length;
+      d["scratch"] = k.scratch;
       kernels.append(d);
     }
     py::dict out;

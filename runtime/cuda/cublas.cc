@@ -77,10 +77,8 @@ cublasHandle_t handle_for(CudaContext& ctx) {
 void gemm(CudaContext& ctx, ir::DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k, bool transpose_a,
           bool transpose_b, uint64_t a, uint64_t b, uint64_t c, bool allow_tf32) {
   GemmArgs g = gemm_args(dtype, m, n, k, transpose_a, transpose_b, allow_tf32);
-  const double one64 = 1, zero64 = 0;
-  const float one32 = 1, zero32 = 0;
-  const void* one = g.wide_scalars ? static_cast<const void*>(&one64) : &one32;
-  const void* zero = g.wide_scalars ? static_cast<const void*>(&zero64) : &zero32;
+  const void* one = g.wide_scalars ? static_cast<const void*>(kGemmOne64) : kGemmOne32;
+  const void* zero = g.wide_scalars ? static_cast<const void*>(kGemmZero64) : kGemmZero32;
   auto type = cudaDataType(g.type);
   cublasHandle_t h = handle_for(ctx);
   static std::mutex calls;  // a handle is not for two threads at once

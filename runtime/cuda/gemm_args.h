@@ -19,10 +19,16 @@ struct GemmArgs {
   int rows = 0, cols = 0, depth = 0;  // the call's m, n, k: n, m and k of the row-major product
   int ld_first = 1, ld_second = 1, ld_out = 1;
   long long stride_first = 0, stride_second = 0, stride_out = 0;
-  int type = 0;               // cudaDataType: CUDA_R_16F 2, CUDA_R_16BF 14, CUDA_R_32F 0, CUDA_R_64F 1
+  // cudaDataType: CUDA_R_16F 2, CUDA_R_16BF 14, CUDA_R_32F 0, CUDA_R_64F 1, CUDA_C_32F 4, CUDA_C_64F 5
+  int type = 0;
   int compute = 0;            // cublasComputeType_t: 32F 68, 32F_FAST_TF32 77, 64F 70
-  bool wide_scalars = false;  // alpha and beta are doubles (64F), else floats
+  bool wide_scalars = false;  // alpha and beta are doubles (64F), else floats; complex ones for complex types
 };
+
+// alpha = 1 and beta = 0 as cuBLAS reads them for every type: (real, imaginary) pairs, of which it reads
+// only the real part for real types.
+inline constexpr float kGemmOne32[2] = {1, 0}, kGemmZero32[2] = {0, 0};
+inline constexpr double kGemmOne64[2] = {1, 0}, kGemmZero64[2] = {0, 0};
 
 // C[b] = op(A[b]) op(B[b]): A is [m, k] ([k, m] when transpose_a), B is [k, n] ([n, k] when transpose_b).
 inline GemmArgs gemm_args(ir::DType dtype, int64_t m, int64_t n, int64_t k, bool transpose_a,
@@ -39,9 +45,16 @@ inline GemmArgs gemm_args(ir::DType dtype, int64_t m, int64_t n, int64_t k, bool
   g.stride_first = k * n;
   g.stride_second = m * k;
   g.stride_out = m * n;
-  g.type = dtype == ir::DType::F64 ? 1 : dtype == ir::DType::F32 ? 0 : dtype == ir::DType::F16 ? 2 : 14;
-  g.compute = dtype == ir::DType::F64 ? 70 : dtype == ir::DType::F32 && allow_tf32 ? 77 : 68;
-  g.wide_scalars = dtype == ir::DType::F64;
+  switch (dtype) {
+    case ir::DType::F64: g.type = 1; break;
+    case ir::DType::F32: g.type = 0; break;
+    case ir::DType::F16: g.type = 2; break;
+    case ir::DType::C64: g.type = 4; break;
+    case ir::DType::C128: g.type = 5; break;
+    default: g.type = 14; break;
+  }
+  g.wide_scalars = dtype == ir::DType::F64 || dtype == ir::DType::C128;
+  g.compute = g.wide_scalars ? 70 : dtype == ir::DType::F32 && allow_tf32 ? 77 : 68;
   return g;
 }
 

@@ -16,7 +16,7 @@ import pytest
 
 import ember as em
 import ember.numpy as enp
-from opdb import ALL_OPS
+from opdb import ALL_OPS, DEFAULT_TOL, edge_values, random_values
 from test_opdb import _eager_and_jit, assert_matches, samples_for, tolerance
 
 GPUS = em.devices("cuda")  # raises, saying why, where there is no CUDA device: these tests need one
@@ -94,14 +94,16 @@ def test_constants_and_several_results_on_the_device():
         np.testing.assert_array_equal(np.asarray(t), np.ones((4, 3), np.float32))
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
 def test_matrix_products_through_cublas(dtype):
     rng = np.random.default_rng(2)
     a, b = rng.standard_normal((3, 40, 70)).astype(dtype), rng.standard_normal((70, 90)).astype(dtype)
+    if np.dtype(dtype).kind == "c":
+        a, b = a + 1j * rng.standard_normal(a.shape).astype(dtype), b - 2j * rng.standard_normal(b.shape).astype(dtype)
     f = em.jit(lambda a, b: (a @ b, a.transpose(0, 2, 1).transpose(0, 2, 1) @ b[:, :5]))
     assert "gemm" in em._core._cuda_source(em.make_ir(f)(a, b))["steps"]
     p, q = f(em.device_put(a, GPU), em.device_put(b, GPU))
-    tol = 1e-4 if dtype == np.float32 else 1e-12
+    tol = 1e-4 if dtype in (np.float32, np.complex64) else 1e-12
     np.testing.assert_allclose(np.asarray(p), a @ b, rtol=tol, atol=tol)
     np.testing.assert_allclose(np.asarray(q), a @ b[:, :5], rtol=tol, atol=tol)
 
@@ -286,9 +288,7 @@ def test_scatters_are_serial_device_kernels_in_update_order():
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6)
 
 
-def test_sort_and_callbacks_run_on_the_host_between_device_kernels():
-    seen = []
-
+def test_callbacks_run_on_the_host_between_device_kernels():
     def f(x, i):
         s = enp.sort(x * 2, axis=-1)
         updated = s.at[i].add(100.0)
@@ -300,6 +300,30 @@ def test_sort_and_callbacks_run_on_the_host_between_device_kernels():
     got, want = on_device_and_on_the_interpreter(f, x, np.array([0, 3], np.int32))
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
+
+
+def test_sort_and_top_k_are_device_kernels_in_numpys_order():
+    rng = np.random.default_rng(12)
+    ties = rng.integers(-3, 3, (4, 700)).astype(np.float32)  # rows longer than a block, many ties
+    ties[0, ::7] = np.nan
+    ties[1, ::5] = -0.0
+    complex_values = (rng.integers(-2, 2, (3, 40)) + 1j * rng.integers(-2, 2, (3, 40))).astype(np.complex64)
+    complex_values[0, ::6] = np.nan + 1j
+    complex_values[1, ::9] = 1 + 1j * np.nan
+
+    def f(x, keys, c, h):
+        by_two_keys = em.lax.sort((keys[0], keys[1], x[:2, :300]), dimension=-1, num_keys=2)
+        return (enp.sort(x, axis=-1), enp.argsort(x, axis=0), by_two_keys, enp.sort(c, axis=-1),
+                em.lax.top_k(x, 5), enp.sort(h, axis=1), enp.sort(x[:, :0], axis=-1))
+
+    args = (ties, rng.integers(0, 3, (2, 2, 300)).astype(np.int8), complex_values,
+            rng.standard_normal((3, 5, 2)).astype(np.float16))
+    source = em._core._cuda_source(em.make_ir(f)(*args))
+    assert sum(k["scratch"] for k in source["kernels"]) == 7  # each sort (argsort's too) and the top_k
+    got, want = on_device_and_on_the_interpreter(f, *args)
+    for g, w in zip(em.tree_util.tree_leaves(got), em.tree_util.tree_leaves(want)):
+        np.testing.assert_array_equal(g, w)
+        np.testing.assert_array_equal(np.signbit(np.real(g)), np.signbit(np.real(w)))
 
 
 def test_reverse_mode_through_while_loop_without_max_steps_is_refused_by_name():
@@ -344,14 +368,14 @@ def test_ahead_of_time_objects_run_on_the_device(tmp_path):
     np.testing.assert_allclose(np.asarray(db), np.asarray(want_db), rtol=1e-4, atol=1e-6)
 
 
-def test_ahead_of_time_objects_run_control_flow_on_the_device(tmp_path):
+def test_ahead_of_time_objects_run_control_flow_and_sort_on_the_device(tmp_path):
     def f(x, n):
         total = em.lax.fori_loop(0, 4, lambda i, c: c + enp.sin(c) * i, x)
         halved = em.lax.while_loop(lambda c: c[1] > 1.0, lambda c: (c[0] + 1, c[1] / 2), (0, n), max_steps=64)
         branch = em.lax.switch(halved[0] % 3, [lambda v: v * 2, lambda v: -v, lambda v: enp.exp(v)], total)
         last, sums = em.lax.scan(lambda c, row: (c * 0.5 + row, (c * row).sum()), enp.zeros(x.shape[1]), x,
                                  reverse=True)
-        return total, halved, branch, last, sums
+        return total, halved, branch, last, sums, enp.sort(x, axis=0), em.lax.top_k(x, 2)
 
     x = np.random.default_rng(11).standard_normal((5, 3)).astype(np.float32)
     module = em.aot.load(em.aot.compile(f, x, np.float32(37.0), output=tmp_path / "flow.so", target="cuda"))
@@ -392,3 +416,61 @@ def test_vectorised_elementwise_loops_with_their_tail_and_unaligned_views(dtype)
     got, want = on_device_and_on_the_interpreter(g, xs)
     for a, b in zip(em.tree_util.tree_leaves(got), em.tree_util.tree_leaves(want)):
         np.testing.assert_array_equal(a, b)
+
+
+COMPLEX_FUNCTIONS = ["exp", "exp2", "expm1", "log", "log1p", "sqrt", "sin", "cos", "tan", "arcsin", "arccos",
+                     "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "sign", "abs", "conj",
+                     "real", "imag", "reciprocal"]
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_functions_match_the_reference_executor_at_random_and_edge_values(dtype):
+    # The edge values have infinite and NaN parts and signed zeros: Annex G's special cases.
+    rng = np.random.default_rng(13)
+    x = np.concatenate([random_values(rng, dtype, (300,)), edge_values(dtype), [1 + 1e-300j, 1e-5 - 2e-5j]])
+    x = x.astype(dtype)
+    tol = DEFAULT_TOL[dtype]
+    for name in COMPLEX_FUNCTIONS:
+        f = getattr(enp, name)
+        got, want = on_device_and_on_the_interpreter(f, x)
+        assert_matches(got, want, want.dtype, tol, f"{name}({dtype})")
+    for name, f in [("divide", lambda a, b: a / b), ("equal", lambda a, b: a == b)]:
+        got, want = on_device_and_on_the_interpreter(f, x[:, None], x[None, ::7])
+        assert_matches(got, want, want.dtype, tol, f"{name}({dtype})")
+    # Exponents for which z ** w is well conditioned at |z| <= 4, and special ones.
+    exponents = np.array([0, 1, 2, 3, -1, 0.5, 1.5 - 0.5j, -2 + 1j, np.inf, np.nan, 1j * np.inf], dtype)
+    got, want = on_device_and_on_the_interpreter(lambda a, b: a ** b, x[:, None], exponents[None, :])
+    assert_matches(got, want, want.dtype, tol, f"power({dtype})")
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_reductions_products_and_updates_on_the_device(dtype):
+    rng = np.random.default_rng(14)
+    a, b = random_values(rng, dtype, (64, 512)), random_values(rng, dtype, (512, 24))
+    table = np.array([1 + 2j, -3j, 0.5], dtype)  # an array constant
+
+    def f(a, b, i):
+        row_sums = enp.sum(a * enp.exp(a[:, :1]), axis=1)  # a block reduction per row
+        # a @ b is large enough for cuBLAS; the small product is a generated kernel.
+        return (row_sums, enp.prod(a[:4, :6], axis=0), a @ b, a[:3, :8] @ b[:8, :2], enp.cumsum(a[:3], axis=1),
+                enp.cumprod(a[:2, :5], axis=1), enp.zeros(8, dtype).at[i].add(a[0, :5]),
+                (a[:2, :3].real * table).astype(dtype), a[:3, :3].astype(np.float32), a[0].astype(bool),
+                a[:2, :2] ** 3, enp.mean(a, axis=0))
+
+    args = (a, b, np.array([0, 3, 3, 7, 1], np.int32))
+    got, want = on_device_and_on_the_interpreter(f, *args)
+    for k, (g, w) in enumerate(zip(got, want)):
+        tol = (1e-4, 1e-4) if dtype == "complex64" else (1e-12, 1e-12)
+        assert_matches(g, w, w.dtype, tol, f"result {k}")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_special_functions_on_the_device_are_the_support_librarys(dtype):
+    x = np.concatenate([np.linspace(-30, 30, 241), [0.0, -0.0, np.inf, -np.inf, np.nan, -2.0, 1.4616321449683622,
+                                                    1e-300, 700.0]]).astype(dtype)
+    fs = [em.lax.digamma, em.lax.bessel_i0e, em.lax.bessel_i1e,
+          lambda v: em.lax.polygamma(enp.full_like(v, 3), v), lambda v: em.lax.polygamma(enp.ones_like(v), -v)]
+    for k, f in enumerate(fs):
+        got, want = on_device_and_on_the_interpreter(f, x)
+        np.testing.assert_allclose(got, want, rtol=1e-13 if dtype == "float64" else 1e-6, atol=0,
+                                   equal_nan=True, err_msg=f"function {k}")

@@ -2,6 +2,7 @@
 // convention, so that the backend's row-major-through-transposes calls are checked as they are made.
 #include <cublas_v2.h>
 
+#include <complex>
 #include <cstdint>
 #include <cstring>
 
@@ -64,6 +65,31 @@ void store(void* p, cudaDataType_t type, long long i, double v) {
   }
 }
 
+// The complex product: in the type's precision, each element product the textbook one (as cuBLAS and the
+// interpreter form it), summed in order.
+template <typename R>
+void complex_gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k, const void* alpha,
+                  const void* a, int lda, long long stride_a, const void* b, int ldb, long long stride_b,
+                  const void* beta, void* c, int ldc, long long stride_c, int batch) {
+  using C = std::complex<R>;
+  const C *pa = static_cast<const C*>(a), *pb = static_cast<const C*>(b);
+  C* pc = static_cast<C*>(c);
+  C scale = *static_cast<const C*>(alpha), keep = *static_cast<const C*>(beta);
+  auto mul = [](C x, C y) { return C(x.real() * y.real() - x.imag() * y.imag(), x.real() * y.imag() + x.imag() * y.real()); };
+  for (long long q = 0; q < batch; ++q)
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < m; ++i) {
+        C sum = 0;
+        for (int p = 0; p < k; ++p) {
+          C x = pa[q * stride_a + (ta == CUBLAS_OP_N ? i + p * lda : p + i * lda)];
+          C y = pb[q * stride_b + (tb == CUBLAS_OP_N ? p + j * ldb : j + p * ldb)];
+          sum += mul(x, y);
+        }
+        C& out = pc[q * stride_c + i + j * (long long)ldc];
+        out = mul(scale, sum) + (keep == C(0) ? C(0) : mul(keep, out));
+      }
+}
+
 }  // namespace
 
 cublasStatus_t cublasCreate(cublasHandle_t* handle) {
@@ -87,6 +113,13 @@ cublasStatus_t cublasGemmStridedBatchedEx(cublasHandle_t, cublasOperation_t ta, 
                                           cublasGemmAlgo_t) {
   if (m < 0 || n < 0 || k < 0 || batch < 0 || ldc < (m > 1 ? m : 1)) return CUBLAS_STATUS_INVALID_VALUE;
   bool wide = compute == CUBLAS_COMPUTE_64F, tf32 = compute == CUBLAS_COMPUTE_32F_FAST_TF32;
+  if (c_type == CUDA_C_32F || c_type == CUDA_C_64F) {
+    if (a_type != c_type || b_type != c_type || wide != (c_type == CUDA_C_64F) || tf32)
+      return CUBLAS_STATUS_NOT_SUPPORTED;
+    (wide ? complex_gemm<double> : complex_gemm<float>)(ta, tb, m, n, k, alpha, a, lda, stride_a, b, ldb, stride_b,
+                                                         beta, c, ldc, stride_c, batch);
+    return CUBLAS_STATUS_SUCCESS;
+  }
   if (wide != (c_type == CUDA_R_64F)) return CUBLAS_STATUS_NOT_SUPPORTED;
   double scale = wide ? *static_cast<const double*>(alpha) : *static_cast<const float*>(alpha);
   double keep = wide ? *static_cast<const double*>(beta) : *static_cast<const float*>(beta);

@@ -221,3 +221,21 @@ def test_host_run_of_softmax_layernorm_and_an_mlp_step_matches_the_interpreter()
         want = em.tree_util.tree_leaves(em.jit(f, backend="interpreter")(*args))
         for g, w in zip(got, want):
             np.testing.assert_allclose(g.reshape(np.shape(w)), np.asarray(w), rtol=2e-5, atol=2e-6)
+
+
+def test_complex_special_function_and_sort_modules_compile_for_every_architecture():
+    c = np.linspace(-2, 2, 12).astype(np.complex64).reshape(3, 4) * (1 - 0.5j)
+
+    def complex_ops(z):
+        table = np.array([1 + 2j, -3j, 0.5, 2], z.dtype)  # an array literal
+        w = enp.arcsinh(z) * enp.exp(z) / enp.sqrt(z) + enp.arctanh(z) ** 3 + z ** (1.5 - 0.5j) * table
+        return w.sum(axis=1), enp.cumprod(z, axis=0), z @ z.T, enp.sort(z, axis=-1), w.real, enp.abs(w)
+
+    x = np.linspace(0.5, 4, 12).reshape(3, 4)
+    special = lambda v: (em.lax.digamma(v), em.lax.polygamma(enp.full_like(v, 2.0), -v), em.lax.bessel_i1e(v),
+                         em.lax.top_k(v, 2), enp.argsort(v, axis=0))
+    for name, f, args in [("complex64", complex_ops, (c,)), ("complex128", complex_ops, (c.astype(np.complex128),)),
+                          ("special", special, (x.astype(np.float32),))]:
+        s = cuda_source(f, *args)
+        assert any(k["scratch"] for k in s["kernels"]), name  # the sort kernels
+        compiles(s, name)
