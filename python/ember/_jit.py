@@ -49,6 +49,11 @@ def jit(
     pytree structure of the arguments, each leaf's shape, dtype and weak type, and the values of static
     arguments. Later calls with the same signature run the compiled code without calling `fun`.
 
+    Arguments may be ember arrays, NumPy arrays, Python scalars and pytrees of them. The "cpu" backend reads
+    a dense, aligned NumPy array in place for the duration of the call instead of copying it (no result
+    shares its memory); other backends and layouts copy. As in NumPy, modifying such an array from another
+    thread while a call reads it is a race.
+
     Parameters
     ----------
     fun : callable
@@ -62,8 +67,8 @@ def jit(
         allocation and keeps large updates (``params = step(params, grads)``) in place. The "cpu" backend
         reuses a donated buffer for a result computed elementwise from it by the last step that reads it
         (``make_ir(f)(*args).plan()["reusable_inputs"]`` shows which); the reference executor always
-        allocates. NumPy arrays and Python scalars may be donated too: ember's copy of them is what gets
-        reused, and the caller's object is left untouched.
+        allocates. NumPy arrays and Python scalars may be donated too; the caller's object is left untouched
+        (ember reuses only memory of its own).
     backend : str, optional
         The registered compiler to use: "cpu" (fused native code through MLIR and LLVM, the default when
         ember was built with it) or "interpreter" (the reference executor, the oracle the native code is

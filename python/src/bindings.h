@@ -21,6 +21,11 @@ using frontend::Tensor;
 // Any array-like (ember.Array, Python scalar -> weak, NumPy array or scalar, list) -> Tensor. NumPy data is
 // copied: ember arrays are immutable.
 Tensor to_tensor(py::handle obj);
+// An argument of a call that reads it in place: a NumPy ndarray that is dense, row-major, native-endian,
+// aligned to its element and of an ember dtype is wrapped without a copy (the wrapper keeps the array
+// alive); anything else is to_tensor's. Only for executables that neither keep their arguments nor return
+// them (the cpu backend's): NumPy arrays are mutable, so a view must not outlive the call.
+Tensor borrow_argument(py::handle obj);
 bool is_python_scalar(py::handle obj);
 std::vector<Tensor> to_tensors(py::handle sequence);
 // The type of an array-like or of an abstract ShapeDtypeStruct (for tracing without data).

@@ -21,6 +21,9 @@ std::optional<ir::DType> dtype_from_numpy(py::handle dtype) {
 Tensor from_numpy_array(py::handle obj, bool default_dtypes) {
   // np.asarray(order="C"), not ascontiguousarray: the latter turns 0-d arrays into 1-d ones.
   py::array arr = numpy_module().attr("asarray")(obj, py::arg("order") = "C");
+  // Byte-swapped data (a big-endian file's array) to this machine's order: ember reads native bytes.
+  if (!arr.attr("dtype").attr("isnative").cast<bool>())
+    arr = arr.attr("astype")(arr.attr("dtype").attr("newbyteorder")("="));
   auto dtype = dtype_from_numpy(arr.attr("dtype"));
   if (!dtype)
     throw Error(ErrorKind::Type,
@@ -39,6 +42,27 @@ Tensor from_numpy_array(py::handle obj, bool default_dtypes) {
 }
 
 }  // namespace
+
+Tensor borrow_argument(py::handle obj) {
+  static PyTypeObject* ndarray = reinterpret_cast<PyTypeObject*>(numpy_module().attr("ndarray").ptr());
+  if (Py_TYPE(obj.ptr()) != ndarray) return to_tensor(obj);  // subclasses (masked arrays, ...) convert
+  py::array arr = py::reinterpret_borrow<py::array>(obj);
+  constexpr int kContiguous = py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_;
+  constexpr int kAligned = py::detail::npy_api::NPY_ARRAY_ALIGNED_;
+  auto dtype = dtype_from_numpy(arr.attr("dtype"));
+  if (!dtype || (arr.flags() & (kContiguous | kAligned)) != (kContiguous | kAligned) || arr.size() == 0 ||
+      !arr.attr("dtype").attr("isnative").cast<bool>())
+    return to_tensor(obj);
+  ir::Shape shape;
+  for (py::ssize_t i = 0; i < arr.ndim(); ++i) shape.push_back(arr.shape(i));
+  ir::Type type{*dtype, shape, false};
+  // The last reference may go on a thread without the GIL (a buffer outliving the call).
+  std::shared_ptr<const void> owner(new py::object(arr), [](const void* p) {
+    py::gil_scoped_acquire gil;
+    delete static_cast<const py::object*>(p);
+  });
+  return Tensor(runtime::Array{type, runtime::Buffer::wrap_host(std::move(owner), arr.data(), type.nbytes())});
+}
 
 bool is_python_scalar(py::handle obj) {
   PyObject* o = obj.ptr();

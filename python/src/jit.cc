@@ -177,7 +177,7 @@ class JitFunction {
     for (py::handle leaf_obj : leaves) {
       // ShapeDtypeStruct leaves trace (make_ir) but cannot run.
       bool abstract = py::isinstance<ir::Type>(leaf_obj);
-      p.leaves.push_back(abstract ? Tensor() : to_tensor(leaf_obj));
+      p.leaves.push_back(abstract ? Tensor() : backend_ == "cpu" ? borrow_argument(leaf_obj) : to_tensor(leaf_obj));
       p.key.types.push_back(frontend::parameter_type(abstract ? leaf_obj.cast<ir::Type>() : p.leaves.back().type()));
       p.abstract = p.abstract || abstract;
       h = ir::hash_combine(h, ir::hash_value(p.key.types.back()));

@@ -1,6 +1,7 @@
 """jit: tracing, caching by signature, static arguments, pytrees, make_ir, and errors under tracing."""
 
 import collections
+import sys
 
 import numpy as np
 import pytest
@@ -178,3 +179,42 @@ def test_jit_as_decorator_factory_keeps_metadata():
 
     assert scaled.__name__ == "scaled" and scaled.__doc__ == "Scales x by k."
     np.testing.assert_array_equal(np.asarray(scaled(np.ones(2, np.float32), 3)), [3, 3])
+
+
+@pytest.mark.parametrize("backend", [b for b in em.backends() if b != "cuda"])
+def test_numpy_arguments_read_in_place_never_alias_results(backend):
+    # The cpu backend reads dense NumPy arguments without a copy: no result may share their memory, donated
+    # or not, and mutating the array after the call changes nothing.
+    a = np.arange(12.0, dtype=np.float32).reshape(3, 4)
+    results = [em.jit(lambda x: x, backend=backend)(a), em.jit(lambda x: x.reshape(12), backend=backend)(a),
+               em.jit(lambda x: x * 2, backend=backend, donate_argnums=0)(a)]
+    a[...] = -1
+    np.testing.assert_array_equal(np.asarray(results[0]), np.arange(12.0).reshape(3, 4))
+    np.testing.assert_array_equal(np.asarray(results[1]), np.arange(12.0))
+    np.testing.assert_array_equal(np.asarray(results[2]), 2 * np.arange(12.0).reshape(3, 4))
+
+
+def test_a_numpy_argument_is_held_during_the_call_and_released_after_it():
+    a = np.arange(1000.0)
+    counts = []
+
+    def f(x):
+        y = em.pure_callback(lambda v: (counts.append(sys.getrefcount(a)), np.asarray(v))[1],
+                             em.ShapeDtypeStruct(x.shape, x.dtype), x)
+        return y + x
+
+    before = sys.getrefcount(a)
+    np.testing.assert_array_equal(np.asarray(em.jit(f, backend="cpu")(a)), 2 * a)
+    assert counts[0] > before  # the call's view of `a` (a copy would not hold it)
+    assert sys.getrefcount(a) == before  # and nothing keeps it after the call
+
+
+def test_arrays_of_every_layout_and_byte_order_convert_by_value():
+    base = np.arange(24.0).reshape(4, 6)
+    unaligned = np.frombuffer(b"\0" + base.astype(np.float32).tobytes(), np.float32, offset=1).reshape(4, 6)
+    cases = [base[:, ::2], base.T, base.astype(">f8"), (base * 1j).astype(">c8"), np.ma.masked_array(base),
+             unaligned, base[:0], np.float32(3.5), base.astype(np.float32)[1]]
+    for x in cases:
+        want = np.asarray(x) * 2
+        np.testing.assert_array_equal(np.asarray(em.jit(lambda v: v * 2)(x)), want, err_msg=repr(x.dtype))
+        np.testing.assert_array_equal(np.asarray(enp.asarray(x) * 2), want, err_msg=repr(x.dtype))
