@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -189,13 +190,16 @@ CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t bytes, CUs
 }
 
 // The image is an emulated cubin: its shared object is written to a file, opened, and the file removed.
+// Every file name is new to the process: dlopen returns an object already loaded under the same name
+// instead of reading the file, and mkstemp may give a removed file's name again.
 CUresult cuModuleLoadData(CUmodule* module, const void* image) {
   ember_emulator::CubinHeader header;
   std::memcpy(&header, image, sizeof(header));
   if (std::memcmp(header.magic, ember_emulator::kCubinMagic, sizeof(header.magic)) != 0)
     return CUDA_ERROR_INVALID_IMAGE;
+  static std::atomic<unsigned long long> loads{0};
   const char* tmp = std::getenv("TMPDIR");
-  std::string path = std::string(tmp ? tmp : "/tmp") + "/ember-emulated-XXXXXX";
+  std::string path = std::string(tmp ? tmp : "/tmp") + "/ember-emulated-" + std::to_string(loads++) + "-XXXXXX";
   int fd = mkstemp(path.data());
   if (fd < 0) return CUDA_ERROR_INVALID_IMAGE;
   const char* bytes = static_cast<const char*>(image) + sizeof(header);
